@@ -1,0 +1,174 @@
+//! `BG_FILE_PROGRESS`, and the job progress of a set of files.
+
+use crate::job::add_bytes_below_max;
+use crate::{Error, JobProgress, SIZE_UNKNOWN};
+
+/// The progress of one file: `BG_FILE_PROGRESS`.
+///
+/// The layout is the documented one (`UINT64 BytesTotal; UINT64 BytesTransferred;
+/// BOOL Completed;`, with the 32-bit Windows `BOOL`) on every target.
+#[cfg(not(bgprogress_sdk_job_types))] // see lib.rs: for the header only
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[repr(C)]
+pub struct FileProgress {
+    /// Size of the file in bytes, or `BG_SIZE_UNKNOWN` while it is not known. With ranges,
+    /// only the bytes of the ranges count.
+    pub bytes_total: u64,
+    /// Number of bytes transferred.
+    pub bytes_transferred: u64,
+    /// Nonzero (Windows `TRUE`) when the file is available to the user.
+    pub completed: i32,
+}
+
+impl FileProgress {
+    /// A file with these counts, `completed` as 1 or 0.
+    pub const fn new(bytes_total: u64, bytes_transferred: u64, completed: bool) -> Self {
+        FileProgress {
+            bytes_total,
+            bytes_transferred,
+            completed: completed as i32,
+        }
+    }
+
+    /// Whether the file counts as transferred: `completed` is nonzero, or its size is known and
+    /// every byte is in.
+    ///
+    /// ```
+    /// use bgprogress::FileProgress;
+    /// assert!(FileProgress::new(10, 10, false).is_transferred());
+    /// assert!(FileProgress::new(10, 3, true).is_transferred());
+    /// assert!(!FileProgress::new(10, 3, false).is_transferred());
+    /// ```
+    pub const fn is_transferred(&self) -> bool {
+        self.completed != 0
+            || (self.bytes_total != SIZE_UNKNOWN && self.bytes_transferred == self.bytes_total)
+    }
+}
+
+impl JobProgress {
+    /// The progress of a job made of `files`.
+    ///
+    /// `files_total` is the number of files, `bytes_total` the sum of their sizes (or
+    /// `SIZE_UNKNOWN` when any size is unknown), `bytes_transferred` the sum of their
+    /// transferred bytes, `files_transferred` the number that
+    /// [are transferred](FileProgress::is_transferred).
+    ///
+    /// Errors, in order: [`Error::TooManyFiles`] for more than `u32::MAX` files, before any is
+    /// read; then, file by file: [`Error::BytesExceedTotal`] for a file with more bytes
+    /// transferred than its known size; [`Error::Overflow`] when the transferred sum, or
+    /// (while every size is known) the size sum, would reach `u64::MAX`.
+    ///
+    /// ```
+    /// use bgprogress::{FileProgress, JobProgress, SIZE_UNKNOWN};
+    /// let files = [FileProgress::new(10, 10, true), FileProgress::new(30, 5, false)];
+    /// assert_eq!(JobProgress::from_files(&files)?, JobProgress::new(40, 15, 2, 1));
+    /// let files = [FileProgress::new(10, 10, true), FileProgress::new(SIZE_UNKNOWN, 5, false)];
+    /// assert_eq!(JobProgress::from_files(&files)?.bytes_total, SIZE_UNKNOWN);
+    /// # Ok::<(), bgprogress::Error>(())
+    /// ```
+    pub fn from_files(files: &[FileProgress]) -> Result<JobProgress, Error> {
+        let files_total = u32::try_from(files.len()).map_err(|_| Error::TooManyFiles)?;
+        let mut job = JobProgress::new(0, 0, files_total, 0);
+        for f in files {
+            let known = f.bytes_total != SIZE_UNKNOWN;
+            if known && f.bytes_transferred > f.bytes_total {
+                return Err(Error::BytesExceedTotal);
+            }
+            job.bytes_transferred =
+                add_bytes_below_max(job.bytes_transferred, f.bytes_transferred)?;
+            if !known {
+                job.bytes_total = SIZE_UNKNOWN;
+            } else if job.is_size_known() {
+                job.bytes_total = add_bytes_below_max(job.bytes_total, f.bytes_total)?;
+            }
+            job.files_transferred += u32::from(f.is_transferred());
+        }
+        Ok(job)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAX: u64 = u64::MAX;
+
+    #[test]
+    fn empty_set_is_an_empty_job() {
+        assert_eq!(JobProgress::from_files(&[]), Ok(JobProgress::default()));
+    }
+
+    #[test]
+    fn sums_and_counts() {
+        let files = [
+            FileProgress::new(10, 10, false),
+            FileProgress::new(10, 3, true),
+            FileProgress::new(0, 0, false),
+            FileProgress::new(7, 1, false),
+        ];
+        assert_eq!(
+            JobProgress::from_files(&files),
+            Ok(JobProgress::new(27, 14, 4, 3))
+        );
+    }
+
+    #[test]
+    fn unknown_size_makes_the_total_unknown_and_stops_its_sum() {
+        let files = [
+            FileProgress::new(SIZE_UNKNOWN, 3, false),
+            FileProgress::new(MAX - 1, 0, false),
+            FileProgress::new(MAX - 1, 0, false),
+        ];
+        assert_eq!(
+            JobProgress::from_files(&files),
+            Ok(JobProgress::new(SIZE_UNKNOWN, 3, 3, 0))
+        );
+        let f = FileProgress::new(SIZE_UNKNOWN, 3, true);
+        assert!(f.is_transferred());
+        assert!(!FileProgress::new(SIZE_UNKNOWN, 3, false).is_transferred());
+    }
+
+    #[test]
+    fn errors_in_file_order() {
+        let over = FileProgress::new(5, 6, false);
+        let big = FileProgress::new(MAX - 1, MAX - 1, false);
+        assert_eq!(
+            JobProgress::from_files(&[over, big, big]),
+            Err(Error::BytesExceedTotal)
+        );
+        assert_eq!(
+            JobProgress::from_files(&[big, big, over]),
+            Err(Error::Overflow)
+        );
+        // The size sum alone may overflow.
+        let size_only = FileProgress::new(MAX - 1, 0, false);
+        assert_eq!(
+            JobProgress::from_files(&[size_only, FileProgress::new(1, 0, false)]),
+            Err(Error::Overflow)
+        );
+        assert_eq!(
+            JobProgress::from_files(&[
+                FileProgress::new(MAX - 2, 0, false),
+                FileProgress::new(1, 0, false)
+            ]),
+            Ok(JobProgress::new(MAX - 1, 0, 2, 0))
+        );
+        // The transferred sum of files of unknown size may overflow too.
+        let unknown = FileProgress::new(SIZE_UNKNOWN, MAX - 1, false);
+        assert_eq!(
+            JobProgress::from_files(&[unknown, FileProgress::new(SIZE_UNKNOWN, 1, false)]),
+            Err(Error::Overflow)
+        );
+    }
+
+    #[test]
+    fn result_is_always_valid() {
+        let files = [
+            FileProgress::new(MAX - 3, MAX - 3, true),
+            FileProgress::new(1, 1, false),
+        ];
+        let job = JobProgress::from_files(&files).unwrap();
+        assert_eq!(job.validate(), Ok(()));
+        assert!(job.is_complete());
+    }
+}

@@ -1,0 +1,71 @@
+//! The Windows BITS / Delivery Optimization job-progress structures, with their rules.
+//!
+//! [`JobProgress`] is `BG_JOB_PROGRESS`, [`FileProgress`] is `BG_FILE_PROGRESS`,
+//! [`ReplyProgress`] is `BG_JOB_REPLY_PROGRESS` and [`FileRange`] is `BG_FILE_RANGE`: each is
+//! `#[repr(C)]` with exactly the documented members, so a value filled by
+//! `IBackgroundCopyJob::GetProgress` on Windows, or by C code on any platform, can be read and
+//! checked here without conversion.
+//!
+//! The rules, in a few lines:
+//! - `bytes_total` is [`SIZE_UNKNOWN`] (`u64::MAX`) while the size of any file is not known, so
+//!   a real byte count never reaches `u64::MAX`: a sum that would is an [`Error::Overflow`].
+//! - Percentages and fractions are computed exactly: 100 % only when every byte is in.
+//! - Every mutator validates the value first and changes it only when it succeeds
+//!   (all or nothing).
+//!
+//! ```
+//! use bgprogress::{JobProgress, SIZE_UNKNOWN};
+//!
+//! let mut job = JobProgress::default();
+//! job.add_file(1024 * 1024)?;
+//! job.add_file(2 * 1024 * 1024)?;
+//! job.add_bytes(1024 * 1024 + 512 * 1024)?;
+//! job.complete_file()?;
+//! assert_eq!(job.percent()?, 50);
+//! assert_eq!(job.to_string(), "1.50 MiB of 3.00 MiB (50%), 1 of 2 files");
+//!
+//! job.add_file(SIZE_UNKNOWN)?; // one more file whose size is not known yet
+//! assert!(!job.is_size_known());
+//! # Ok::<(), bgprogress::Error>(())
+//! ```
+//!
+//! Without the default `std` feature the crate is `no_std`; the `alloc` feature keeps
+//! [`ranges_total`], and `std` adds the thread-safe [`Tracker`].
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+mod error;
+mod file;
+mod format;
+mod job;
+mod layout;
+mod range;
+mod reply;
+#[cfg(feature = "std")]
+mod sync;
+#[cfg(feature = "std")]
+mod tracker;
+
+pub use error::Error;
+pub use file::FileProgress;
+pub use format::{format_to_buffer, Size};
+pub use job::JobProgress;
+#[cfg(feature = "alloc")]
+pub use range::ranges_total;
+pub use range::{FileRange, LENGTH_TO_EOF};
+pub use reply::ReplyProgress;
+#[cfg(feature = "std")]
+pub use tracker::{Clock, ManualClock, MonotonicClock, Tracker, RATE_MIN_SPAN, RATE_WINDOW};
+
+/// The value of `bytes_total` while the total size is not known (`BG_SIZE_UNKNOWN`).
+///
+/// It is `u64::MAX`, so no byte count may ever reach `u64::MAX`.
+// The `bgprogress_sdk_*` cfgs are never set for Rust builds: cbindgen turns them into
+// `#if !defined(BGPROGRESS_SDK_*)` so that the C header steps aside for the Windows SDK's own
+// declarations when <bits.h> or <deliveryoptimization.h> came first.
+#[cfg(not(bgprogress_sdk_job_types))]
+pub const SIZE_UNKNOWN: u64 = u64::MAX;
