@@ -1,5 +1,6 @@
 //! The one error type, numbered as the C `bg_result` codes.
 
+use core::ffi::CStr;
 use core::fmt;
 
 /// Why an operation failed. Each variant is one non-zero C `bg_result` code, with the same
@@ -72,24 +73,34 @@ impl Error {
     }
 
     /// A static English sentence that says what went wrong.
-    pub const fn message(self) -> &'static str {
+    ///
+    /// ```
+    /// assert_eq!(bgprogress::Error::Underflow.message(), "more bytes were rewound than were transferred");
+    /// ```
+    pub fn message(self) -> &'static str {
+        // The sentences are ASCII: the conversion cannot fail.
+        self.c_message().to_str().unwrap_or_default()
+    }
+
+    /// [`message`](Self::message) as a NUL-terminated C string, for the C interface.
+    pub const fn c_message(self) -> &'static CStr {
         match self {
-            Error::NullPointer => "a required pointer argument was NULL",
-            Error::SizeUnknown => "the total size is not known (BG_SIZE_UNKNOWN)",
+            Error::NullPointer => c"a required pointer argument was NULL",
+            Error::SizeUnknown => c"the total size is not known (BG_SIZE_UNKNOWN)",
             Error::BytesExceedTotal => {
-                "the transferred bytes are, or would be, more than the total"
+                c"the transferred bytes are, or would be, more than the total"
             }
             Error::FilesExceedTotal => {
-                "the transferred files are, or would be, more than the total"
+                c"the transferred files are, or would be, more than the total"
             }
-            Error::Overflow => "a byte count would reach UINT64_MAX, reserved for BG_SIZE_UNKNOWN",
-            Error::TooManyFiles => "a file count would pass UINT32_MAX",
-            Error::NotEnoughData => "no transfer rate can be estimated yet",
-            Error::Internal => "internal error: a panic was caught at the C boundary",
-            Error::NoUnknownSize => "no file of unknown size is pending",
-            Error::Underflow => "more bytes were rewound than were transferred",
-            Error::InvalidRange => "a range is empty, outside the file, or ends past UINT64_MAX",
-            Error::OverlappingRanges => "two ranges share a byte",
+            Error::Overflow => c"a byte count would reach UINT64_MAX, reserved for BG_SIZE_UNKNOWN",
+            Error::TooManyFiles => c"a file count would pass UINT32_MAX",
+            Error::NotEnoughData => c"no transfer rate can be estimated yet",
+            Error::Internal => c"internal error: a panic was caught at the C boundary",
+            Error::NoUnknownSize => c"no file of unknown size is pending",
+            Error::Underflow => c"more bytes were rewound than were transferred",
+            Error::InvalidRange => c"a range is empty, outside the file, or ends past UINT64_MAX",
+            Error::OverlappingRanges => c"two ranges share a byte",
         }
     }
 }

@@ -46,6 +46,17 @@ impl FileProgress {
 }
 
 impl JobProgress {
+    /// The `files_total` of a job of `count` files: [`Error::TooManyFiles`] past `u32::MAX`.
+    ///
+    /// ```
+    /// use bgprogress::{Error, JobProgress};
+    /// assert_eq!(JobProgress::files_total_for(7), Ok(7));
+    /// assert_eq!(JobProgress::files_total_for(usize::MAX), Err(Error::TooManyFiles));
+    /// ```
+    pub fn files_total_for(count: usize) -> Result<u32, Error> {
+        u32::try_from(count).map_err(|_| Error::TooManyFiles)
+    }
+
     /// The progress of a job made of `files`.
     ///
     /// `files_total` is the number of files, `bytes_total` the sum of their sizes (or
@@ -67,7 +78,7 @@ impl JobProgress {
     /// # Ok::<(), bgprogress::Error>(())
     /// ```
     pub fn from_files(files: &[FileProgress]) -> Result<JobProgress, Error> {
-        let files_total = u32::try_from(files.len()).map_err(|_| Error::TooManyFiles)?;
+        let files_total = JobProgress::files_total_for(files.len())?;
         let mut job = JobProgress::new(0, 0, files_total, 0);
         for f in files {
             let known = f.bytes_total != SIZE_UNKNOWN;

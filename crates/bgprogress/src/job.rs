@@ -8,8 +8,8 @@ use crate::{Error, SIZE_UNKNOWN};
 /// ULONG FilesTotal; ULONG FilesTransferred;`, with the 32-bit Windows `ULONG`) on every target.
 /// For upload jobs the progress applies to the upload file, not the reply file.
 ///
-/// A value is *valid* when it passes [`validate`](Self::validate); every method that answers a
-/// question about it, or changes it, validates it first.
+/// A value is valid when it passes `validate` (in C, `bg_job_progress_validate`); every
+/// function that answers a question about it, or changes it, validates it first.
 #[cfg(not(bgprogress_sdk_job_types))] // see lib.rs: for the header only
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[repr(C)]

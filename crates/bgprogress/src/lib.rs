@@ -63,7 +63,7 @@ pub use tracker::{Clock, ManualClock, MonotonicClock, Tracker, RATE_MIN_SPAN, RA
 
 /// The value of `bytes_total` while the total size is not known (`BG_SIZE_UNKNOWN`).
 ///
-/// It is `u64::MAX`, so no byte count may ever reach `u64::MAX`.
+/// It is the largest 64-bit value (`UINT64_MAX`), so no byte count may ever reach it.
 // The `bgprogress_sdk_*` cfgs are never set for Rust builds: cbindgen turns them into
 // `#if !defined(BGPROGRESS_SDK_*)` so that the C header steps aside for the Windows SDK's own
 // declarations when <bits.h> or <deliveryoptimization.h> came first.

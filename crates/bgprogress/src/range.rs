@@ -3,7 +3,7 @@
 #[cfg(feature = "alloc")]
 use crate::{job::add_bytes_below_max, Error, SIZE_UNKNOWN};
 
-/// A `length` that means "to the end of the file" (`BG_LENGTH_TO_EOF`, `u64::MAX`).
+/// A `length` that means "to the end of the file" (`BG_LENGTH_TO_EOF`, `UINT64_MAX`).
 #[cfg(not(bgprogress_sdk_range_types))] // see lib.rs: for the header only
 pub const LENGTH_TO_EOF: u64 = u64::MAX;
 

@@ -32,7 +32,6 @@
 
 use core::fmt;
 use core::time::Duration;
-use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -254,30 +253,51 @@ impl Cell {
     }
 }
 
-/// Samples of (time, bytes added) for the rate.
+/// The most samples a rate window holds: one per `RATE_WINDOW / 10`, plus the span's start.
+const SAMPLES: usize = 16;
+
+/// Samples of (time, bytes added) for the rate, oldest first, in a fixed ring (no heap, so
+/// that creating a tracker allocates only the tracker itself).
 #[derive(Debug)]
 struct RateWindow {
-    samples: VecDeque<(Duration, u64)>,
+    samples: [(Duration, u64); SAMPLES],
+    first: usize,
+    len: usize,
 }
 
 impl RateWindow {
     fn new(start: Duration) -> Self {
-        let mut samples = VecDeque::with_capacity(16);
-        samples.push_back((start, 0));
-        RateWindow { samples }
+        RateWindow {
+            samples: [(start, 0); SAMPLES],
+            first: 0,
+            len: 1,
+        }
+    }
+
+    fn get(&self, i: usize) -> (Duration, u64) {
+        self.samples[(self.first + i) % SAMPLES]
+    }
+
+    fn pop_front(&mut self) {
+        self.first = (self.first + 1) % SAMPLES;
+        self.len -= 1;
     }
 
     /// Records the sample `(now, added)` and answers the rate over the window that ends now.
     fn rate(&mut self, now: Duration, added: u64) -> Result<f64, Error> {
-        let newest = self.samples.back().map_or(Duration::ZERO, |s| s.0);
+        let newest = self.get(self.len - 1).0;
         if now >= newest + RATE_WINDOW / 10 {
-            self.samples.push_back((now, added));
+            if self.len == SAMPLES {
+                self.pop_front();
+            }
+            self.samples[(self.first + self.len) % SAMPLES] = (now, added);
+            self.len += 1;
         }
         // Keep one sample at least a window old: the start of the span.
-        while self.samples.len() > 2 && self.samples[1].0 + RATE_WINDOW <= now {
-            self.samples.pop_front();
+        while self.len > 2 && self.get(1).0 + RATE_WINDOW <= now {
+            self.pop_front();
         }
-        let (start, base) = self.samples[0];
+        let (start, base) = self.get(0);
         let span = now.saturating_sub(start);
         if added == 0 || span < RATE_MIN_SPAN {
             return Err(Error::NotEnoughData);
@@ -642,6 +662,26 @@ mod tests {
         t.add_bytes(100).unwrap();
         clock.advance(Duration::from_secs(1));
         assert_eq!(t.rate().unwrap(), 400.0);
+    }
+
+    #[test]
+    fn rate_window_keeps_a_bounded_span() {
+        let clock = ManualClock::default();
+        let t = Tracker::with_clock(&clock);
+        t.add_file(SIZE_UNKNOWN).unwrap();
+        // An hour of 100 B/s, polled every 100 ms, then 10 s of 1000 B/s: the old rate is gone.
+        for _ in 0..36_000 {
+            clock.advance(Duration::from_millis(100));
+            t.add_bytes(10).unwrap();
+            let _ = t.rate();
+        }
+        assert!((t.rate().unwrap() - 100.0).abs() < 1e-6);
+        for _ in 0..100 {
+            clock.advance(Duration::from_millis(100));
+            t.add_bytes(100).unwrap();
+            let _ = t.rate();
+        }
+        assert!((t.rate().unwrap() - 1000.0).abs() < 1e-6);
     }
 
     #[test]
