@@ -41,7 +41,7 @@ loom:
 	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
 	  $(CARGO) test --release -p bgprogress --test loom
 
-test: lint header-check rust-test
+test: lint header-check rust-test loom
 
 clean:
 	$(CARGO) clean
