@@ -15,12 +15,62 @@ SOVER   := $(if $(filter 0,$(MAJOR)),0.$(MINOR),$(MAJOR))
 RELEASE := target/release
 BUILD   := build
 
-.PHONY: all lib header header-check test rust-test lint loom clean
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wpedantic -Werror
+STAGED  := $(BUILD)/lib/libbgprogress.so.$(VERSION)
+PRIVATE  = $(shell cat $(BUILD)/native-static-libs)
+
+.PHONY: all lib header header-check test rust-test lint loom clean install uninstall \
+        demo consumer-test
 
 all: lib header
 
+# The library under its installed names, in build/lib (cargo names it after the FFI crate).
 lib:
 	$(CARGO) build --release -p bgprogress-ffi
+	@mkdir -p $(BUILD)/lib
+	cp $(RELEASE)/libbgprogress_ffi.so $(STAGED)
+	cp $(RELEASE)/libbgprogress_ffi.a $(BUILD)/lib/libbgprogress.a
+	ln -sf libbgprogress.so.$(VERSION) $(BUILD)/lib/libbgprogress.so.$(SOVER)
+	ln -sf libbgprogress.so.$(SOVER) $(BUILD)/lib/libbgprogress.so
+	$(CARGO) rustc --quiet --release -p bgprogress-ffi --lib --crate-type staticlib -- \
+	  --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: //p' | tail -n 1 \
+	  > $(BUILD)/native-static-libs
+	@test -s $(BUILD)/native-static-libs || echo "-lpthread -ldl -lm" > $(BUILD)/native-static-libs
+
+install: lib
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)
+	install -m 755 $(STAGED) $(DESTDIR)$(LIBDIR)/
+	ln -sf libbgprogress.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libbgprogress.so.$(SOVER)
+	ln -sf libbgprogress.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libbgprogress.so
+	install -m 644 $(BUILD)/lib/libbgprogress.a $(DESTDIR)$(LIBDIR)/
+	install -m 644 include/bgprogress.h $(DESTDIR)$(INCDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@PRIVATE@|$(PRIVATE)|' \
+	    -e 's|@URL@|$(shell sed -n 's/^repository = "\(.*\)"/\1/p' Cargo.toml | head -n 1)|' \
+	    packaging/bgprogress.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/bgprogress.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/bgprogress.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libbgprogress.so.$(VERSION) \
+	      $(DESTDIR)$(LIBDIR)/libbgprogress.so.$(SOVER) \
+	      $(DESTDIR)$(LIBDIR)/libbgprogress.so \
+	      $(DESTDIR)$(LIBDIR)/libbgprogress.a \
+	      $(DESTDIR)$(INCDIR)/bgprogress.h \
+	      $(DESTDIR)$(LIBDIR)/pkgconfig/bgprogress.pc
+
+# The main job: bgcopy (examples/c) copies a generated sample set with a live progress line.
+$(BUILD)/bgcopy: examples/c/bgcopy.c include/bgprogress.h lib
+	$(CC) -std=c11 $(WARN) $(CFLAGS) -Iinclude $< -o $@ -L$(BUILD)/lib -lbgprogress \
+	  -Wl,-rpath,$(abspath $(BUILD)/lib) -lpthread -lm
+
+demo: $(BUILD)/bgcopy
+	examples/demo.sh $(BUILD)/bgcopy
+
+# Installs into a temporary DESTDIR and builds the examples the way a user would: pkg-config.
+consumer-test:
+	packaging/consumer-test.sh
 
 header:
 	$(CARGO) run --quiet -p bgprogress-header
@@ -41,7 +91,7 @@ loom:
 	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
 	  $(CARGO) test --release -p bgprogress --test loom
 
-test: lint header-check rust-test loom
+test: lint header-check rust-test loom consumer-test
 
 clean:
 	$(CARGO) clean

@@ -19,7 +19,11 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
 fn check_whole(p: &JobProgress) {
     assert_eq!(p.validate(), Ok(()), "{p:?}");
     if p.bytes_total != SIZE_UNKNOWN {
-        assert_eq!(p.bytes_total, 10 * u64::from(p.files_total), "torn snapshot {p:?}");
+        assert_eq!(
+            p.bytes_total,
+            10 * u64::from(p.files_total),
+            "torn snapshot {p:?}"
+        );
     }
 }
 
