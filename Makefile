@@ -48,7 +48,6 @@ install: lib
 	install -m 644 include/bgprogress.h $(DESTDIR)$(INCDIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' -e 's|@PRIVATE@|$(PRIVATE)|' \
-	    -e 's|@URL@|$(shell sed -n 's/^repository = "\(.*\)"/\1/p' Cargo.toml | head -n 1)|' \
 	    packaging/bgprogress.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/bgprogress.pc
 	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/bgprogress.pc
 
@@ -80,11 +79,14 @@ header-check:
 
 lint:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --all-features --no-deps --quiet
 
+# The core also builds as no_std (with and without alloc).
 rust-test:
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace --all-features
+	$(CARGO) build --quiet -p bgprogress --no-default-features
+	$(CARGO) build --quiet -p bgprogress --no-default-features --features alloc
 
 # Model-checks the tracker's seqlock with loom (a separate target dir: --cfg loom rebuilds all).
 loom:

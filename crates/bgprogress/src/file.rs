@@ -9,6 +9,10 @@ use crate::{Error, JobProgress, SIZE_UNKNOWN};
 /// BOOL Completed;`, with the 32-bit Windows `BOOL`) on every target.
 #[cfg(not(bgprogress_sdk_job_types))] // see lib.rs: for the header only
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
+// Padding after `completed` on most targets: readable from bytes, but not Pod.
+#[cfg_attr(feature = "bytemuck", derive(bytemuck::AnyBitPattern))]
 #[repr(C)]
 pub struct FileProgress {
     /// Size of the file in bytes, or `BG_SIZE_UNKNOWN` while it is not known. With ranges,

@@ -12,6 +12,9 @@ use crate::{Error, SIZE_UNKNOWN};
 /// function that answers a question about it, or changes it, validates it first.
 #[cfg(not(bgprogress_sdk_job_types))] // see lib.rs: for the header only
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
+#[cfg_attr(feature = "bytemuck", derive(bytemuck::Pod, bytemuck::Zeroable))]
 #[repr(C)]
 pub struct JobProgress {
     /// Total number of bytes to transfer for all files of the job, or `BG_SIZE_UNKNOWN` while

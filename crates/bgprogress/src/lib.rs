@@ -29,11 +29,14 @@
 //! # Ok::<(), bgprogress::Error>(())
 //! ```
 //!
-//! Without the default `std` feature the crate is `no_std`; the `alloc` feature keeps
-//! [`ranges_total`], and `std` adds the thread-safe [`Tracker`].
+//! Features: `std` (default) adds the thread-safe [`Tracker`] and `std::error::Error`; without
+//! it the crate is `no_std`, and `alloc` keeps [`ranges_total`]. `serde` derives
+//! `Serialize`/`Deserialize` with the documented member names (`BytesTotal`, ...). `bytemuck`
+//! derives `Pod`/`Zeroable` for reading the structs from bytes without copying (for
+//! `FileProgress`, which has trailing padding on most targets, `AnyBitPattern`).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)] // the bytemuck derives are the only unsafe code, and they check it
 
 #[cfg(feature = "alloc")]
 extern crate alloc;

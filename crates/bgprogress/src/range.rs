@@ -10,6 +10,9 @@ pub const LENGTH_TO_EOF: u64 = u64::MAX;
 /// A range of bytes to download from a file: `BG_FILE_RANGE`.
 #[cfg(not(bgprogress_sdk_range_types))] // see lib.rs: for the header only
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
+#[cfg_attr(feature = "bytemuck", derive(bytemuck::Pod, bytemuck::Zeroable))]
 #[repr(C)]
 pub struct FileRange {
     /// Zero-based offset of the first byte of the range.

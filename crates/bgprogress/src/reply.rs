@@ -6,6 +6,9 @@ use crate::{Error, SIZE_UNKNOWN};
 /// The progress of the reply of an upload-reply job: `BG_JOB_REPLY_PROGRESS`.
 #[cfg(not(bgprogress_sdk_reply_types))] // see lib.rs: for the header only
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
+#[cfg_attr(feature = "bytemuck", derive(bytemuck::Pod, bytemuck::Zeroable))]
 #[repr(C)]
 pub struct ReplyProgress {
     /// Size of the reply in bytes, or `BG_SIZE_UNKNOWN` until it is known.
