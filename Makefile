@@ -22,7 +22,7 @@ STAGED  := $(BUILD)/lib/libbgprogress.so.$(VERSION)
 PRIVATE  = $(shell cat $(BUILD)/native-static-libs)
 
 .PHONY: all lib header header-check test rust-test lint loom clean install uninstall \
-        demo consumer-test
+        demo consumer-test sanitize valgrind abi-matrix
 
 all: lib header
 
@@ -67,6 +67,34 @@ $(BUILD)/bgcopy: examples/c/bgcopy.c include/bgprogress.h lib
 demo: $(BUILD)/bgcopy
 	examples/demo.sh $(BUILD)/bgcopy
 
+# The C tests outside cargo: with AddressSanitizer and UBSan, and under valgrind, linked to
+# the release static library. The stress test is shortened (valgrind runs threads one by one).
+CTEST_SRC := $(wildcard c-tests/c/*.c) c-tests/runner/main.c
+CTEST_CC  := $(CC) -std=c11 -g -Iinclude -Ic-tests/c -I$(BUILD)
+CTEST_LIB := $(BUILD)/lib/libbgprogress.a -lpthread -lm -ldl
+SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(BUILD)/bgt_list.h: $(wildcard c-tests/c/*.c)
+	@mkdir -p $(BUILD)
+	grep -ho 'BGT_TEST([a-z0-9_]*)' c-tests/c/*.c | sed 's/^BGT_TEST/BGT/' > $@
+
+$(BUILD)/ctests-asan: $(CTEST_SRC) $(BUILD)/bgt_list.h include/bgprogress.h lib
+	$(CTEST_CC) -O1 $(SANITIZE) $(CTEST_SRC) $(CTEST_LIB) -o $@
+
+$(BUILD)/ctests: $(CTEST_SRC) $(BUILD)/bgt_list.h include/bgprogress.h lib
+	$(CTEST_CC) -O1 $(CTEST_SRC) $(CTEST_LIB) -o $@
+
+sanitize: $(BUILD)/ctests-asan
+	BGT_STRESS_ITERS=200000 $(BUILD)/ctests-asan
+
+valgrind: $(BUILD)/ctests
+	@command -v valgrind >/dev/null || { echo "valgrind: not installed"; exit 1; }
+	BGT_STRESS_ITERS=20000 valgrind -q --error-exitcode=1 --leak-check=full \
+	  --errors-for-leak-kinds=definite,indirect $(BUILD)/ctests
+
+abi-matrix:
+	c-tests/abi-matrix.sh
+
 # Installs into a temporary DESTDIR and builds the examples the way a user would: pkg-config.
 consumer-test:
 	packaging/consumer-test.sh
@@ -93,7 +121,7 @@ loom:
 	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
 	  $(CARGO) test --release -p bgprogress --test loom
 
-test: lint header-check rust-test loom consumer-test
+test: lint header-check rust-test loom abi-matrix sanitize valgrind consumer-test
 
 clean:
 	$(CARGO) clean

@@ -60,6 +60,16 @@ SAME_TYPE(BG_FILE_RANGE, DOC_FILE_RANGE);
 SAME_MEMBER(BG_FILE_RANGE, DOC_FILE_RANGE, InitialOffset);
 SAME_MEMBER(BG_FILE_RANGE, DOC_FILE_RANGE, Length);
 
+/* The one place where targets differ, as their C ABIs say: a 64-bit member is 4-aligned on
+ * i686 Linux (so BG_FILE_PROGRESS is 20 bytes there) and 8-aligned on Windows. */
+#if defined(__i386__) && defined(__linux__)
+_Static_assert(_Alignof(BG_JOB_PROGRESS) == 4 && sizeof(BG_FILE_PROGRESS) == 20, "i686 Linux");
+#elif defined(_WIN32)
+_Static_assert(_Alignof(BG_JOB_PROGRESS) == 8 && sizeof(BG_FILE_PROGRESS) == 24, "Windows");
+#endif
+_Static_assert(sizeof(BG_JOB_PROGRESS) == 24 && offsetof(BG_JOB_PROGRESS, FilesTransferred) == 20,
+               "BG_JOB_PROGRESS is 24 bytes on every target");
+
 _Static_assert(BG_SIZE_UNKNOWN == 0xFFFFFFFFFFFFFFFFull, "BG_SIZE_UNKNOWN is UINT64_MAX");
 _Static_assert(BG_LENGTH_TO_EOF == 0xFFFFFFFFFFFFFFFFull, "BG_LENGTH_TO_EOF is UINT64_MAX");
 _Static_assert(BG_SIZE_UNKNOWN == BG_LENGTH_TO_EOF, "both are UINT64_MAX");
