@@ -22,7 +22,7 @@ STAGED  := $(BUILD)/lib/libbgprogress.so.$(VERSION)
 PRIVATE  = $(shell cat $(BUILD)/native-static-libs)
 
 .PHONY: all lib header header-check test rust-test lint loom clean install uninstall \
-        demo consumer-test sanitize valgrind abi-matrix
+        demo consumer-test sanitize valgrind abi-matrix bench
 
 all: lib header
 
@@ -94,6 +94,17 @@ valgrind: $(BUILD)/ctests
 
 abi-matrix:
 	c-tests/abi-matrix.sh
+
+# Benchmarks: ratios against baselines measured in the same run, printed as one table.
+$(BUILD)/ffi_bench: benches/ffi_bench.c include/bgprogress.h lib
+	$(CC) -std=gnu11 -O2 -Iinclude $< -o $@ -L$(BUILD)/lib -lbgprogress \
+	  -Wl,-rpath,$(abspath $(BUILD)/lib)
+
+bench: $(BUILD)/ffi_bench
+	@echo "bench: machine: $$(nproc) cores, $$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
+	@{ $(CARGO) bench --quiet -p bgprogress --bench ratios 2>/dev/null && $(BUILD)/ffi_bench; } \
+	  > $(BUILD)/bench.rows
+	@awk -f benches/table.awk $(BUILD)/bench.rows
 
 # Installs into a temporary DESTDIR and builds the examples the way a user would: pkg-config.
 consumer-test:

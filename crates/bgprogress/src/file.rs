@@ -84,21 +84,121 @@ impl JobProgress {
     pub fn from_files(files: &[FileProgress]) -> Result<JobProgress, Error> {
         let files_total = JobProgress::files_total_for(files.len())?;
         let mut job = JobProgress::new(0, 0, files_total, 0);
+        for chunk in files.chunks(CHUNK) {
+            job.add_files_fast(chunk)
+                .unwrap_or_else(|| job.add_files_one_by_one(chunk))?;
+        }
+        Ok(job)
+    }
+
+    /// Adds `files` one by one, checking each in the documented order.
+    fn add_files_one_by_one(&mut self, files: &[FileProgress]) -> Result<(), Error> {
         for f in files {
             let known = f.bytes_total != SIZE_UNKNOWN;
             if known && f.bytes_transferred > f.bytes_total {
                 return Err(Error::BytesExceedTotal);
             }
-            job.bytes_transferred =
-                add_bytes_below_max(job.bytes_transferred, f.bytes_transferred)?;
+            self.bytes_transferred =
+                add_bytes_below_max(self.bytes_transferred, f.bytes_transferred)?;
             if !known {
-                job.bytes_total = SIZE_UNKNOWN;
-            } else if job.is_size_known() {
-                job.bytes_total = add_bytes_below_max(job.bytes_total, f.bytes_total)?;
+                self.bytes_total = SIZE_UNKNOWN;
+            } else if self.is_size_known() {
+                self.bytes_total = add_bytes_below_max(self.bytes_total, f.bytes_total)?;
             }
-            job.files_transferred += u32::from(f.is_transferred());
+            self.files_transferred += u32::from(f.is_transferred());
         }
-        Ok(job)
+        Ok(())
+    }
+
+    /// Adds `files` with a branch-free pass over the whole chunk, or answers `None` (changing
+    /// nothing) when the chunk needs the one-by-one pass to find which error comes first: a
+    /// file with more bytes than its size, or the first file of unknown size. Any other error
+    /// in the chunk can only be [`Error::Overflow`], wherever it happens.
+    #[inline]
+    fn add_files_fast(&mut self, files: &[FileProgress]) -> Option<Result<(), Error>> {
+        let ChunkSums {
+            total,
+            transferred,
+            exceed,
+            unknown,
+            done,
+        } = ChunkSums::of(files);
+        if exceed || (unknown && self.is_size_known()) {
+            return None;
+        }
+        let below_max = |sum: u128| u64::try_from(sum).ok().filter(|&s| s != u64::MAX);
+        let Some(transferred) = below_max(u128::from(self.bytes_transferred) + transferred) else {
+            return Some(Err(Error::Overflow));
+        };
+        if self.is_size_known() {
+            let Some(total) = below_max(u128::from(self.bytes_total) + total) else {
+                return Some(Err(Error::Overflow));
+            };
+            self.bytes_total = total;
+        }
+        self.bytes_transferred = transferred;
+        self.files_transferred += done;
+        Some(Ok(()))
+    }
+}
+
+/// Files per branch-free pass of `from_files`.
+const CHUNK: usize = 4096;
+
+/// What one branch-free pass over a chunk of files finds.
+struct ChunkSums {
+    total: u128,
+    transferred: u128,
+    /// Some file has more bytes transferred than its size.
+    exceed: bool,
+    /// Some file's size is unknown.
+    unknown: bool,
+    done: u32,
+}
+
+impl ChunkSums {
+    /// The sums of `files`, with the widest vectors this processor has.
+    fn of(files: &[FileProgress]) -> ChunkSums {
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, just checked.
+            #[allow(unsafe_code)]
+            return unsafe { ChunkSums::of_avx2(files) };
+        }
+        ChunkSums::of_any(files)
+    }
+
+    /// The same loop compiled for AVX2, which has the 64-bit compares it needs to vectorize
+    /// (the x86_64 baseline, SSE2, has none: there the loop runs 2 to 3 times slower).
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    #[allow(unsafe_code)]
+    #[target_feature(enable = "avx2")]
+    unsafe fn of_avx2(files: &[FileProgress]) -> ChunkSums {
+        ChunkSums::of_any(files)
+    }
+
+    #[inline(always)]
+    fn of_any(files: &[FileProgress]) -> ChunkSums {
+        let (mut total, mut transferred) = (0u128, 0u128);
+        let (mut exceed, mut unknown, mut done) = (false, false, 0u32);
+        for f in files {
+            let (t, b) = (f.bytes_total, f.bytes_transferred);
+            // b > SIZE_UNKNOWN is impossible: no size test is needed for `exceed`.
+            exceed |= b > t;
+            unknown |= t == SIZE_UNKNOWN;
+            total += u128::from(t);
+            transferred += u128::from(b);
+            // b == t == SIZE_UNKNOWN would count a file of unknown size as transferred, but
+            // then the transferred sum overflows and the count is never used.
+            done += u32::from((f.completed != 0) | (b == t));
+        }
+        ChunkSums {
+            total,
+            transferred,
+            exceed,
+            unknown,
+            done,
+        }
     }
 }
 
@@ -174,6 +274,46 @@ mod tests {
             JobProgress::from_files(&[unknown, FileProgress::new(SIZE_UNKNOWN, 1, false)]),
             Err(Error::Overflow)
         );
+    }
+
+    /// The chunked pass against the one-by-one pass over many files, with each kind of
+    /// anomaly placed on and around chunk boundaries.
+    #[test]
+    fn chunked_pass_equals_one_by_one() {
+        let base: Vec<FileProgress> = (0..3 * CHUNK as u64 + 17)
+            .map(|i| FileProgress::new(i % 1000, (i * 7) % (i % 1000 + 1), i % 3 == 0))
+            .collect();
+        let anomalies = [
+            FileProgress::new(5, 6, false),            // exceeds its size
+            FileProgress::new(SIZE_UNKNOWN, 3, false), // unknown size
+            FileProgress::new(SIZE_UNKNOWN, SIZE_UNKNOWN, true), // transferred overflow
+            FileProgress::new(MAX - 1, 0, false),      // size overflow
+            FileProgress::new(MAX - 1, MAX - 1, false), // both
+        ];
+        let positions = [
+            0,
+            1,
+            CHUNK - 1,
+            CHUNK,
+            CHUNK + 1,
+            2 * CHUNK + 5,
+            base.len() - 1,
+        ];
+        for a in anomalies {
+            for &p in &positions {
+                for &q in &positions {
+                    let mut files = base.clone();
+                    files[p] = a;
+                    files[q] = anomalies[(q + p) % anomalies.len()];
+                    let mut slow = JobProgress::new(0, 0, files.len() as u32, 0);
+                    let want = slow.add_files_one_by_one(&files).map(|()| slow);
+                    assert_eq!(JobProgress::from_files(&files), want, "{a:?} at {p}, {q}");
+                }
+            }
+        }
+        let mut slow = JobProgress::new(0, 0, base.len() as u32, 0);
+        slow.add_files_one_by_one(&base).unwrap();
+        assert_eq!(JobProgress::from_files(&base), Ok(slow));
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub struct JobProgress {
 }
 
 /// `a + b`, unless the sum would reach `u64::MAX` (reserved for `SIZE_UNKNOWN`).
+#[inline]
 pub(crate) fn add_bytes_below_max(a: u64, b: u64) -> Result<u64, Error> {
     match a.checked_add(b) {
         Some(sum) if sum != u64::MAX => Ok(sum),
@@ -37,11 +38,26 @@ pub(crate) fn add_bytes_below_max(a: u64, b: u64) -> Result<u64, Error> {
 }
 
 /// `floor(num * 100 / den)`, exact for any `num <= den` (`den > 0`).
+#[inline]
 pub(crate) fn exact_percent(num: u64, den: u64) -> u32 {
-    (u128::from(num) * 100 / u128::from(den)) as u32
+    if let Some(scaled) = num.checked_mul(100) {
+        return (scaled / den) as u32;
+    }
+    // Counts above 2^57: a 128-bit division is a slow library call, so estimate in floating
+    // point (off by at most one) and correct with exact 128-bit products.
+    let (target, den) = (u128::from(num) * 100, u128::from(den));
+    let mut q = (num as f64 / den as f64 * 100.0) as u128;
+    while q * den > target {
+        q -= 1;
+    }
+    while (q + 1) * den <= target {
+        q += 1;
+    }
+    q as u32
 }
 
 /// `num / den` in `[0.0, 1.0]`: 1.0 only when `num == den`, above 0.0 whenever `num > 0`.
+#[inline]
 pub(crate) fn exact_fraction(num: u64, den: u64) -> f64 {
     if num >= den {
         return 1.0;
@@ -74,6 +90,7 @@ impl JobProgress {
     }
 
     /// Whether `bytes_total` is known (is not `SIZE_UNKNOWN`).
+    #[inline]
     pub const fn is_size_known(&self) -> bool {
         self.bytes_total != SIZE_UNKNOWN
     }
@@ -89,6 +106,7 @@ impl JobProgress {
     /// assert_eq!(JobProgress::new(10, 10, 1, 2).validate(), Err(Error::FilesExceedTotal));
     /// assert_eq!(JobProgress::new(10, 10, 2, 2).validate(), Ok(()));
     /// ```
+    #[inline]
     pub const fn validate(&self) -> Result<(), Error> {
         if self.is_size_known() && self.bytes_transferred > self.bytes_total {
             Err(Error::BytesExceedTotal)
@@ -109,6 +127,7 @@ impl JobProgress {
     /// assert!(JobProgress::new(0, 0, 1, 1).is_complete());
     /// assert!(!JobProgress::new(0, 0, 0, 0).is_complete()); // no file at all
     /// ```
+    #[inline]
     pub const fn is_complete(&self) -> bool {
         self.validate().is_ok()
             && self.files_total > 0
@@ -119,6 +138,7 @@ impl JobProgress {
 
     /// The basis of percent and fraction: `(numerator, denominator)`, bytes when
     /// `bytes_total > 0`, else files; `None` when there is nothing to count at all.
+    #[inline]
     fn basis(&self) -> Result<Option<(u64, u64)>, Error> {
         self.validate()?;
         if !self.is_size_known() {
@@ -147,6 +167,7 @@ impl JobProgress {
     /// assert_eq!(JobProgress::new(0, 0, 4, 1).percent(), Ok(25));
     /// assert_eq!(JobProgress::new(SIZE_UNKNOWN, 5, 1, 0).percent(), Err(Error::SizeUnknown));
     /// ```
+    #[inline]
     pub fn percent(&self) -> Result<u32, Error> {
         Ok(self.basis()?.map_or(0, |(n, d)| exact_percent(n, d)))
     }
@@ -162,6 +183,7 @@ impl JobProgress {
     /// assert_eq!(JobProgress::new(8, 2, 1, 0).fraction()?, 0.25);
     /// # Ok::<(), bgprogress::Error>(())
     /// ```
+    #[inline]
     pub fn fraction(&self) -> Result<f64, Error> {
         Ok(self.basis()?.map_or(0.0, |(n, d)| exact_fraction(n, d)))
     }
@@ -172,6 +194,7 @@ impl JobProgress {
     /// ```
     /// assert_eq!(bgprogress::JobProgress::new(10, 4, 1, 0).remaining_bytes(), Ok(6));
     /// ```
+    #[inline]
     pub fn remaining_bytes(&self) -> Result<u64, Error> {
         self.validate()?;
         if !self.is_size_known() {
@@ -195,6 +218,7 @@ impl JobProgress {
     /// assert_eq!((job.bytes_total, job.files_total), (SIZE_UNKNOWN, 2));
     /// # Ok::<(), bgprogress::Error>(())
     /// ```
+    #[inline]
     pub fn add_file(&mut self, size: u64) -> Result<(), Error> {
         self.validate()?;
         let files_total = self.files_total.checked_add(1).ok_or(Error::TooManyFiles)?;
@@ -220,6 +244,7 @@ impl JobProgress {
     /// job.add_bytes(2)?;
     /// # Ok::<(), bgprogress::Error>(())
     /// ```
+    #[inline]
     pub fn add_bytes(&mut self, n: u64) -> Result<(), Error> {
         self.validate()?;
         let transferred = add_bytes_below_max(self.bytes_transferred, n)?;
@@ -240,6 +265,7 @@ impl JobProgress {
     /// assert_eq!(job.complete_file(), Err(Error::FilesExceedTotal));
     /// # Ok::<(), bgprogress::Error>(())
     /// ```
+    #[inline]
     pub fn complete_file(&mut self) -> Result<(), Error> {
         self.validate()?;
         if self.files_transferred >= self.files_total {
@@ -277,6 +303,30 @@ mod tests {
             Ok(())
         );
         assert_eq!(JobProgress::new(0, 0, 0, 0).validate(), Ok(()));
+    }
+
+    #[test]
+    fn exact_percent_agrees_with_128_bit_division() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut cases = vec![
+            (MAX - 1, MAX - 1),
+            (MAX - 2, MAX - 1),
+            (1, MAX - 1),
+            (MAX / 100 + 1, MAX / 50),
+        ];
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let den = (x >> (x % 8)).max(1);
+            cases.push((x.wrapping_mul(31) % (den + 1).max(1), den));
+            cases.push((den - den / (1 + x % 1000), den));
+        }
+        for (num, den) in cases {
+            let num = num.min(den);
+            let want = (u128::from(num) * 100 / u128::from(den)) as u32;
+            assert_eq!(exact_percent(num, den), want, "{num} / {den}");
+        }
     }
 
     #[test]

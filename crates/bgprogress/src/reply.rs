@@ -33,6 +33,7 @@ impl ReplyProgress {
 
     /// The byte rules of [`JobProgress::validate`](crate::JobProgress::validate):
     /// [`Error::BytesExceedTotal`], then [`Error::Overflow`].
+    #[inline]
     pub const fn validate(&self) -> Result<(), Error> {
         if self.is_size_known() && self.bytes_transferred > self.bytes_total {
             Err(Error::BytesExceedTotal)
@@ -51,6 +52,7 @@ impl ReplyProgress {
     /// assert_eq!(ReplyProgress::new(0, 0).percent(), Ok(100));
     /// assert_eq!(ReplyProgress::new(200, 99).percent(), Ok(49));
     /// ```
+    #[inline]
     pub fn percent(&self) -> Result<u32, Error> {
         self.validate()?;
         match self.bytes_total {

@@ -127,6 +127,7 @@ struct Counts {
 }
 
 impl Counts {
+    #[inline]
     fn job(&self) -> JobProgress {
         JobProgress {
             bytes_total: if self.unknown_files > 0 {
@@ -153,11 +154,20 @@ struct Cell {
     files_transferred: AtomicU32,
 }
 
-/// Spins a little, then yields the processor.
-fn back_off(spins: &mut u32) {
-    if *spins < 64 {
-        *spins += 1;
+/// Waits a little before the caller looks at the sequence again: exponentially longer spins
+/// (so that a waiter does not keep pulling the cache line away from the writer that holds it),
+/// then yields the processor (so that a writer preempted while it holds the sequence odd is
+/// not left waiting for a whole time slice).
+#[cold]
+fn back_off(round: &mut u32) {
+    if cfg!(loom) {
+        // loom explores every interleaving: one yield per look is enough, and far cheaper.
         spin_loop();
+    } else if *round < 10 {
+        for _ in 0..1u32 << *round {
+            spin_loop();
+        }
+        *round += 1;
     } else {
         yield_now();
     }
@@ -176,6 +186,7 @@ impl Cell {
         }
     }
 
+    #[inline]
     fn load(&self, order: Ordering) -> Counts {
         Counts {
             known_total: self.known_total.load(order),
@@ -188,8 +199,9 @@ impl Cell {
     }
 
     /// A consistent copy of the counts: between two whole updates.
+    #[inline]
     fn read(&self) -> Counts {
-        let mut spins = 0;
+        let mut round = 0;
         loop {
             let before = self.seq.load(Ordering::Acquire);
             if before & 1 == 0 {
@@ -200,13 +212,14 @@ impl Cell {
                     return counts;
                 }
             }
-            back_off(&mut spins);
+            back_off(&mut round);
         }
     }
 
     /// Applies `rule` to the counts as one update: all of it, or nothing when it fails.
+    #[inline]
     fn update(&self, rule: impl FnOnce(&mut Counts) -> Result<(), Error>) -> Result<(), Error> {
-        let mut spins = 0;
+        let mut round = 0;
         let seq = loop {
             let seq = self.seq.load(Ordering::Relaxed);
             if seq & 1 == 0
@@ -217,7 +230,7 @@ impl Cell {
             {
                 break seq;
             }
-            back_off(&mut spins);
+            back_off(&mut round);
         };
         let old = self.load(Ordering::Relaxed);
         let mut new = old;
@@ -230,6 +243,7 @@ impl Cell {
     }
 
     /// Release stores: a reader that sees one also sees `seq` odd (see `read`).
+    #[inline]
     fn store_changes(&self, old: &Counts, new: &Counts) {
         let r = Ordering::Release;
         if new.known_total != old.known_total {
