@@ -39,6 +39,10 @@
 #define BG_SIZE_UNKNOWN UINT64_MAX
 #endif
 
+// A buffer of this many bytes always holds the whole text of a job's progress, NUL included
+// (`BG_FORMAT_BUFFER_SIZE` in C): the longest text is well under it.
+#define BG_FORMAT_BUFFER_SIZE 256
+
 #if !defined(BGPROGRESS_SDK_RANGE_TYPES)
 // A `length` that means "to the end of the file" (`BG_LENGTH_TO_EOF`, `UINT64_MAX`).
 #define BG_LENGTH_TO_EOF UINT64_MAX
@@ -271,7 +275,7 @@ bg_result bg_job_progress_remaining_bytes(const BG_JOB_PROGRESS *p, uint64_t *ou
 // Writes a line of text describing `p` into `buf`, with the `snprintf` contract: returns the
 // length of the whole text (without its NUL), writes at most `len` bytes, NUL included, and
 // always NUL-terminates when `len > 0`; `buf` may be NULL when `len` is 0 (a NULL `buf` is
-// never written). Size each call with a first call of `len` 0.
+// never written). A buffer of `BG_FORMAT_BUFFER_SIZE` bytes always holds the whole text.
 //
 // The text: `1.50 MiB of 3.00 MiB (50%), 1 of 2 files` when the size is known;
 // `1.50 MiB of unknown size, 1 of 2 files` when not; for an invalid struct the figures

@@ -164,6 +164,18 @@ BGT_TEST(format) {
   }
   CHECK_EQ(bg_job_progress_format(NULL, buf, sizeof buf), 6);
   CHECK_STR(buf, "(null)");
+  {
+    /* The longest texts fit BG_FORMAT_BUFFER_SIZE; a `len` larger than the buffer is never
+     * used past the text (the buffer has exactly that many bytes here). */
+    char exact[BG_FORMAT_BUFFER_SIZE];
+    BG_JOB_PROGRESS worst = bgt_job(BG_SIZE_UNKNOWN, MAX64, MAX32 - 1, MAX32);
+    n = bg_job_progress_format(&worst, exact, (size_t)-1);
+    CHECK(n < sizeof exact);
+    CHECK_EQ(strlen(exact), n);
+    worst = bgt_job(MAX64 - 2, MAX64 - 1, MAX32, MAX32);
+    n = bg_job_progress_format(&worst, exact, sizeof exact);
+    CHECK(n < sizeof exact);
+  }
   return failures;
 }
 

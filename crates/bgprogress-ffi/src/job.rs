@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use bgprogress::{format_to_buffer, JobProgress};
+use bgprogress::{format_to_buffer, JobProgress, FORMAT_BUFFER_SIZE};
 
 use crate::boundary::{bg_result, catch_panic, ffi_result, try_mut, try_ref};
 
@@ -95,7 +95,7 @@ pub unsafe extern "C" fn bg_job_progress_remaining_bytes(
 /// Writes a line of text describing `p` into `buf`, with the `snprintf` contract: returns the
 /// length of the whole text (without its NUL), writes at most `len` bytes, NUL included, and
 /// always NUL-terminates when `len > 0`; `buf` may be NULL when `len` is 0 (a NULL `buf` is
-/// never written). Size each call with a first call of `len` 0.
+/// never written). A buffer of `BG_FORMAT_BUFFER_SIZE` bytes always holds the whole text.
 ///
 /// The text: `1.50 MiB of 3.00 MiB (50%), 1 of 2 files` when the size is known;
 /// `1.50 MiB of unknown size, 1 of 2 files` when not; for an invalid struct the figures
@@ -112,8 +112,10 @@ pub unsafe extern "C" fn bg_job_progress_format(
     len: usize,
 ) -> usize {
     catch_panic(0, || {
+        // The text always fits in BG_FORMAT_BUFFER_SIZE bytes: no more of `buf` is ever
+        // needed, so no larger slice is made, whatever `len` says.
         let buf: &mut [u8] = match try_mut(buf.cast::<u8>()) {
-            Ok(first) => std::slice::from_raw_parts_mut(first, len),
+            Ok(first) => std::slice::from_raw_parts_mut(first, len.min(FORMAT_BUFFER_SIZE)),
             Err(_) => &mut [],
         };
         match try_ref(p) {

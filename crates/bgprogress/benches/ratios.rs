@@ -94,15 +94,26 @@ fn bench_from_files(n: usize, label: &str, goal: &str) {
 
 const OPS: u64 = 20_000_000;
 
-fn bench_add_bytes_one_thread() {
+/// A tracker with one file of unknown size: add_bytes is bounded only by u64::MAX.
+fn unbounded_tracker() -> Tracker {
     let tracker = Tracker::new();
     tracker.add_file(SIZE_UNKNOWN).expect("a file");
+    tracker
+}
+
+/// Takes every byte back, so that rounds start alike.
+fn rewind_all(tracker: &Tracker) {
+    tracker
+        .rewind_bytes(tracker.snapshot().bytes_transferred)
+        .expect("rewind");
+}
+
+fn bench_add_bytes_one_thread() {
+    let tracker = unbounded_tracker();
     let raw = AtomicU64::new(0);
     let (ours, base) = pair(
         || {
-            tracker
-                .rewind_bytes(tracker.snapshot().bytes_transferred)
-                .expect("rewind");
+            rewind_all(&tracker);
             timed(|| {
                 for _ in 0..OPS {
                     black_box(tracker.add_bytes(black_box(1))).ok();
@@ -147,14 +158,11 @@ fn contended(threads: usize, op: impl Fn() + Sync) -> f64 {
 }
 
 fn bench_add_bytes_two_threads() {
-    let tracker = Tracker::new();
-    tracker.add_file(SIZE_UNKNOWN).expect("a file");
+    let tracker = unbounded_tracker();
     let raw = AtomicU64::new(0);
     let (ours, base) = pair(
         || {
-            tracker
-                .rewind_bytes(tracker.snapshot().bytes_transferred)
-                .expect("rewind");
+            rewind_all(&tracker);
             contended(2, || {
                 black_box(tracker.add_bytes(black_box(1))).ok();
             })
@@ -176,8 +184,7 @@ fn bench_add_bytes_two_threads() {
 }
 
 fn bench_snapshot_under_writers() {
-    let tracker = Arc::new(Tracker::new());
-    tracker.add_file(SIZE_UNKNOWN).expect("a file");
+    let tracker = Arc::new(unbounded_tracker());
     const READS: u64 = 2_000_000;
     let read = |t: &Tracker| {
         timed(|| {

@@ -74,6 +74,10 @@ impl Display for JobProgress {
     }
 }
 
+/// A buffer of this many bytes always holds the whole text of a job's progress, NUL included
+/// (`BG_FORMAT_BUFFER_SIZE` in C): the longest text is well under it.
+pub const FORMAT_BUFFER_SIZE: usize = 256;
+
 /// Writes `text` into `buf` with the C `snprintf` contract and returns the length of the whole
 /// text (without a NUL): at most `buf.len()` bytes are written, the last of them a NUL, so the
 /// text is cut when the buffer is too short; an empty `buf` is left alone.
@@ -178,6 +182,24 @@ mod tests {
             JobProgress::new(0, 0, 0, 0).to_string(),
             "0 B of 0 B (0%), 0 of 0 files"
         );
+    }
+
+    #[test]
+    fn longest_texts_fit_the_buffer_size() {
+        let max = u64::MAX;
+        for job in [
+            JobProgress::new(max - 1, max - 1, u32::MAX, u32::MAX),
+            JobProgress::new(1023 << 50, (1023 << 50) + 1, u32::MAX, u32::MAX),
+            JobProgress::new(SIZE_UNKNOWN, max, u32::MAX - 1, u32::MAX),
+        ] {
+            let longest_reason = crate::Error::ALL
+                .iter()
+                .map(|e| e.message().len())
+                .max()
+                .unwrap();
+            let bound = job.to_string().len() + longest_reason;
+            assert!(bound < FORMAT_BUFFER_SIZE, "{job}");
+        }
     }
 
     #[test]

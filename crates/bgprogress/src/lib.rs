@@ -55,7 +55,7 @@ mod tracker;
 
 pub use error::Error;
 pub use file::FileProgress;
-pub use format::{format_to_buffer, Size};
+pub use format::{format_to_buffer, Size, FORMAT_BUFFER_SIZE};
 pub use job::JobProgress;
 #[cfg(feature = "alloc")]
 pub use range::ranges_total;
