@@ -186,8 +186,9 @@ BGT_TEST(tracker_stress) {
     w[i].iters = stress_iters();
     if (pthread_create(&threads[i], NULL, write_loop, &w[i]) != 0) return 1;
   }
-  /* The reader: every snapshot valid, whole, and never going backwards. */
-  while (__atomic_load_n(&g.running, __ATOMIC_SEQ_CST) > 0 && failures < 10) {
+  /* The reader: every snapshot valid, whole, and never going backwards. At least one round,
+   * even where the writers finish first (valgrind runs one thread at a time). */
+  do {
     uint64_t finished_before = __atomic_load_n(&g.finished, __ATOMIC_SEQ_CST), announced_after;
     CHECK_EQ(bg_tracker_snapshot(g.t, &cur), BG_OK);
     announced_after = __atomic_load_n(&g.announced, __ATOMIC_SEQ_CST);
@@ -204,7 +205,7 @@ BGT_TEST(tracker_stress) {
     prev = cur;
     prev_finished = finished_before;
     snapshots++;
-  }
+  } while (__atomic_load_n(&g.running, __ATOMIC_SEQ_CST) > 0 && failures < 10);
   for (i = 0; i < WRITERS; i++) pthread_join(threads[i], NULL);
   for (i = 0; i < WRITERS; i++) {
     files += w[i].files;
@@ -220,7 +221,6 @@ BGT_TEST(tracker_stress) {
   CHECK_EQ(cur.FilesTransferred, completed);
   CHECK_EQ(cur.BytesTransferred, bytes - rewound);
   CHECK_EQ(cur.BytesTotal, unknown > resolved ? BG_SIZE_UNKNOWN : (files + resolved) * FILE_SIZE);
-  CHECK(snapshots > 0);
   fprintf(stderr, "tracker_stress: %d writers x %lu updates, %llu snapshots checked\n", WRITERS,
           stress_iters(), (unsigned long long)snapshots);
   bg_tracker_free(g.t);
