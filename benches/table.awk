@@ -13,11 +13,11 @@ $1 != "row" { print; next }
   if (length($2) > w) w = length($2)
 }
 END {
-  fmt = "| %-" w "s | %12s | %12s | %8s | %8s | %4s |\n"
+  fmt = "| %-" w "s | %15s | %15s | %8s | %8s | %4s |\n"
   printf fmt, "benchmark", "ours", "baseline", "ratio", "goal", "met"
   line = sprintf(fmt, "", "", "", "", "", ""); gsub(/ /, "-", line); gsub(/\|-/, "|-", line)
   printf "%s", line
   for (i = 1; i <= n; i++)
-    printf "| %-" w "s | %12s | %12s | %7.2fx | %8s | %4s |\n", name[i], \
+    printf "| %-" w "s | %15s | %15s | %7.2fx | %8s | %4s |\n", name[i], \
       sprintf("%.2f %s", ours[i], unit[i]), sprintf("%.2f %s", base[i], unit[i]), ratio[i], goal[i], met[i]
 }

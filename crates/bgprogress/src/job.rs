@@ -43,8 +43,15 @@ pub(crate) fn exact_percent(num: u64, den: u64) -> u32 {
     if let Some(scaled) = num.checked_mul(100) {
         return (scaled / den) as u32;
     }
-    // Counts above 2^57: a 128-bit division is a slow library call, so estimate in floating
-    // point (off by at most one) and correct with exact 128-bit products.
+    exact_percent_large(num, den)
+}
+
+/// [`exact_percent`] for counts above 2^57, out of line so that the common path needs no
+/// registers saved: a 128-bit division is a slow library call, so estimate in floating point
+/// (off by at most one) and correct with exact 128-bit products.
+#[cold]
+#[inline(never)]
+fn exact_percent_large(num: u64, den: u64) -> u32 {
     let (target, den) = (u128::from(num) * 100, u128::from(den));
     let mut q = (num as f64 / den as f64 * 100.0) as u128;
     while q * den > target {
