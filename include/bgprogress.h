@@ -33,7 +33,8 @@
 
 
 #if !defined(BGPROGRESS_SDK_JOB_TYPES)
-// The value of `bytes_total` while the total size is not known (`BG_SIZE_UNKNOWN`).
+// The value of `BytesTotal` (in Rust `bytes_total`) while the total size is not known
+// (`BG_SIZE_UNKNOWN`).
 //
 // It is the largest 64-bit value (`UINT64_MAX`), so no byte count may ever reach it.
 #define BG_SIZE_UNKNOWN UINT64_MAX

@@ -64,7 +64,8 @@ pub use reply::ReplyProgress;
 #[cfg(feature = "std")]
 pub use tracker::{Clock, ManualClock, MonotonicClock, Tracker, RATE_MIN_SPAN, RATE_WINDOW};
 
-/// The value of `bytes_total` while the total size is not known (`BG_SIZE_UNKNOWN`).
+/// The value of `BytesTotal` (in Rust `bytes_total`) while the total size is not known
+/// (`BG_SIZE_UNKNOWN`).
 ///
 /// It is the largest 64-bit value (`UINT64_MAX`), so no byte count may ever reach it.
 // The `bgprogress_sdk_*` cfgs are never set for Rust builds: cbindgen turns them into
