@@ -94,6 +94,15 @@ if LD_LIBRARY_PATH="$lib" "$stage/bgcopy" "$stage/src/a.bin" "$stage/nodir" 2>"$
 grep -q "not a directory" "$stage/err" || fail "bgcopy's error: $(cat "$stage/err")"
 ok "bgcopy reports a missing source and a missing destination, exit status 1"
 
+# The Rust twin of bgcopy, on the same sources.
+mkdir -p "$stage/dst-rust"
+cat "$stage/stream" > "$stage/src/pipe" &
+summary=$(cargo run --quiet --release -p bgprogress --example copy -- "$stage/src/pipe" "$stage/src/a.bin" "$stage/src/b.bin" "$stage/dst-rust" 2>/dev/null)
+wait
+[ "$summary" = "${summary#copy: copied 2.97 MiB of 2.97 MiB (100%), 3 of 3 files in }" ] && fail "the Rust example said: $summary"
+cmp "$stage/src/a.bin" "$stage/dst-rust/a.bin" && cmp "$stage/stream" "$stage/dst-rust/pipe"
+ok "the Rust example (crates/bgprogress/examples/copy.rs) copied the same 3 files"
+
 make --no-print-directory uninstall DESTDIR="$stage" PREFIX=/usr >/dev/null
 left=$(cd "$stage" && find usr -type f -o -type l)
 [ -z "$left" ] || fail "uninstall left: $left"
