@@ -39,15 +39,21 @@ fn reader_sees_whole_updates() {
                 t.complete_file().unwrap();
             })
         };
-        let first = t.snapshot();
-        check_whole(&first);
-        let second = t.snapshot();
-        check_whole(&second);
-        assert!(second.files_total >= first.files_total);
-        assert!(second.bytes_transferred >= first.bytes_transferred);
+        let reader = {
+            let t = Arc::clone(&t);
+            thread::spawn(move || {
+                let first = t.snapshot();
+                check_whole(&first);
+                let second = t.snapshot();
+                check_whole(&second);
+                assert!(second.files_total >= first.files_total);
+                assert!(second.files_transferred >= first.files_transferred);
+                assert!(second.bytes_transferred >= first.bytes_transferred);
+            })
+        };
         writer.join().unwrap();
-        let last = t.snapshot();
-        assert_eq!(last, JobProgress::new(10, 7, 1, 1));
+        reader.join().unwrap();
+        assert_eq!(t.snapshot(), JobProgress::new(10, 7, 1, 1));
     });
 }
 
