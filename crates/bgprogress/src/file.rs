@@ -126,19 +126,21 @@ impl JobProgress {
         if exceed || (unknown && self.is_size_known()) {
             return None;
         }
-        let below_max = |sum: u128| u64::try_from(sum).ok().filter(|&s| s != u64::MAX);
-        let Some(transferred) = below_max(u128::from(self.bytes_transferred) + transferred) else {
-            return Some(Err(Error::Overflow));
+        // The same rule as one by one, applied to the chunk's sum.
+        let add = |count: u64, sum: u128| {
+            u64::try_from(sum)
+                .map_err(|_| Error::Overflow)
+                .and_then(|sum| add_bytes_below_max(count, sum))
         };
-        if self.is_size_known() {
-            let Some(total) = below_max(u128::from(self.bytes_total) + total) else {
-                return Some(Err(Error::Overflow));
-            };
-            self.bytes_total = total;
-        }
-        self.bytes_transferred = transferred;
-        self.files_transferred += done;
-        Some(Ok(()))
+        Some((|| {
+            let transferred = add(self.bytes_transferred, transferred)?;
+            if self.is_size_known() {
+                self.bytes_total = add(self.bytes_total, total)?;
+            }
+            self.bytes_transferred = transferred;
+            self.files_transferred += done;
+            Ok(())
+        })())
     }
 }
 
