@@ -92,7 +92,13 @@ if LD_LIBRARY_PATH="$lib" "$stage/bgcopy" "$stage/src/missing" "$stage/dst" 2>"$
 grep -q "cannot read .*missing" "$stage/err" || fail "bgcopy's error: $(cat "$stage/err")"
 if LD_LIBRARY_PATH="$lib" "$stage/bgcopy" "$stage/src/a.bin" "$stage/nodir" 2>"$stage/err"; then fail "bgcopy accepted a missing destination"; fi
 grep -q "not a directory" "$stage/err" || fail "bgcopy's error: $(cat "$stage/err")"
-ok "bgcopy reports a missing source and a missing destination, exit status 1"
+if LD_LIBRARY_PATH="$lib" "$stage/bgcopy" "$stage/src/a.bin" "$stage/src" 2>"$stage/err"; then fail "bgcopy copied a file onto itself"; fi
+grep -q "onto itself" "$stage/err" || fail "bgcopy's error: $(cat "$stage/err")"
+cmp -s "$stage/src/a.bin" "$stage/dst/a.bin" || fail "the source was damaged"
+mkdir -p "$stage/other" && cp "$stage/src/b.bin" "$stage/other/a.bin"
+if LD_LIBRARY_PATH="$lib" "$stage/bgcopy" "$stage/src/a.bin" "$stage/other/a.bin" "$stage/dst" 2>"$stage/err"; then fail "bgcopy accepted two sources of one name"; fi
+grep -q "would both be copied" "$stage/err" || fail "bgcopy's error: $(cat "$stage/err")"
+ok "bgcopy reports a missing source, a missing destination, a copy onto itself and two sources of one name, exit status 1"
 
 # The Rust twin of bgcopy, on the same sources.
 mkdir -p "$stage/dst-rust"

@@ -141,6 +141,26 @@ static void *worker(void *arg) {
   return NULL;
 }
 
+/* Refuses what would lose data: a source whose copy would overwrite the source itself, or two
+ * sources whose copies would overwrite each other. */
+static int copy_is_safe(const struct job *job, int i, const struct stat *src) {
+  char dst[4096];
+  struct stat existing;
+  int j;
+  snprintf(dst, sizeof dst, "%s/%s", job->dest, base_name(job->sources[i]));
+  if (stat(dst, &existing) == 0 && existing.st_dev == src->st_dev && existing.st_ino == src->st_ino) {
+    fprintf(stderr, "bgcopy: %s would be copied onto itself\n", job->sources[i]);
+    return 0;
+  }
+  for (j = 0; j < i; j++)
+    if (strcmp(base_name(job->sources[j]), base_name(job->sources[i])) == 0) {
+      fprintf(stderr, "bgcopy: %s and %s would both be copied to %s\n", job->sources[j],
+              job->sources[i], dst);
+      return 0;
+    }
+  return 1;
+}
+
 /* "12.3 MiB/s" */
 static void format_rate(double rate, char *out, size_t len) {
   static const char *units[] = {"B/s", "KiB/s", "MiB/s", "GiB/s", "TiB/s"};
@@ -218,6 +238,10 @@ int main(int argc, char **argv) {
       return 1;
     }
     if (S_ISREG(st.st_mode)) size = (uint64_t)st.st_size; /* else: not known in advance */
+    if (!copy_is_safe(&job, i, &st)) {
+      bg_tracker_free(job.tracker);
+      return 1;
+    }
     r = bg_tracker_add_file(job.tracker, size);
     if (r != BG_OK) {
       fprintf(stderr, "bgcopy: %s: %s\n", job.sources[i], bg_result_message(r));

@@ -47,7 +47,23 @@ fn run(sources: Vec<PathBuf>, dest: PathBuf) -> Result<(), String> {
     }
     let tracker = Arc::new(Tracker::new());
     let mut known = Vec::new();
+    let mut names = std::collections::HashSet::new();
     for src in &sources {
+        // Refuse what would lose data: a copy onto its own source, or two sources of one name.
+        let name = src
+            .file_name()
+            .ok_or_else(|| format!("{} has no file name", src.display()))?;
+        if !names.insert(name.to_owned()) {
+            return Err(format!(
+                "two sources would both be copied to {}",
+                dest.join(name).display()
+            ));
+        }
+        if let (Ok(a), Ok(b)) = (fs::canonicalize(src), fs::canonicalize(dest.join(name))) {
+            if a == b {
+                return Err(format!("{} would be copied onto itself", src.display()));
+            }
+        }
         let meta = fs::metadata(src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
         let size = if meta.is_file() {
             meta.len()
