@@ -1,6 +1,7 @@
 //! The three tools every exported function uses, and nothing else: the result codes, the
 //! pointer checks and the panic boundary.
 
+use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use bgprogress::Error;
@@ -98,6 +99,18 @@ pub(crate) unsafe fn try_slice<'a, T>(p: *const T, count: usize) -> Result<&'a [
         return Err(Error::Internal);
     }
     Ok(std::slice::from_raw_parts(p, count))
+}
+
+/// The first `len` bytes at `buf` as a text buffer, at most `max` of them (no more are ever
+/// written); a NULL `buf` is an empty buffer, whatever `len` says.
+///
+/// # Safety
+/// Unless NULL, `buf` points to `len` writable bytes that outlive `'a`.
+pub(crate) unsafe fn text_buffer<'a>(buf: *mut c_char, len: usize, max: usize) -> &'a mut [u8] {
+    match try_mut(buf.cast::<u8>()) {
+        Ok(first) => std::slice::from_raw_parts_mut(first, len.min(max)),
+        Err(_) => &mut [],
+    }
 }
 
 /// Runs `f`, returning `on_panic` instead of unwinding into C.

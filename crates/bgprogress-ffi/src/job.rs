@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use bgprogress::{format_to_buffer, JobProgress, FORMAT_BUFFER_SIZE};
 
-use crate::boundary::{bg_result, catch_panic, ffi_result, try_mut, try_ref};
+use crate::boundary::{bg_result, catch_panic, ffi_result, text_buffer, try_mut, try_ref};
 
 /// Checks that `p` is consistent. Returns, checked in this order: `BG_ERR_NULL_POINTER`;
 /// `BG_ERR_BYTES_EXCEED_TOTAL` when the size is known and BytesTransferred > BytesTotal;
@@ -112,12 +112,8 @@ pub unsafe extern "C" fn bg_job_progress_format(
     len: usize,
 ) -> usize {
     catch_panic(0, || {
-        // The text always fits in BG_FORMAT_BUFFER_SIZE bytes: no more of `buf` is ever
-        // needed, so no larger slice is made, whatever `len` says.
-        let buf: &mut [u8] = match try_mut(buf.cast::<u8>()) {
-            Ok(first) => std::slice::from_raw_parts_mut(first, len.min(FORMAT_BUFFER_SIZE)),
-            Err(_) => &mut [],
-        };
+        // The text always fits in BG_FORMAT_BUFFER_SIZE bytes: no larger slice is needed.
+        let buf = text_buffer(buf, len, FORMAT_BUFFER_SIZE);
         match try_ref(p) {
             Ok(p) => format_to_buffer(p, buf),
             Err(_) => format_to_buffer(&"(null)", buf),
