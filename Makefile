@@ -22,7 +22,7 @@ STAGED  := $(BUILD)/lib/libbgprogress.so.$(VERSION)
 PRIVATE  = $(shell cat $(BUILD)/native-static-libs)
 
 .PHONY: all lib header header-check test rust-test lint loom clean install uninstall \
-        demo consumer-test sanitize valgrind abi-matrix bench
+        demo consumer-test sanitize valgrind abi-matrix bench windows windows-i686 windows-test
 
 all: lib header
 
@@ -110,6 +110,56 @@ bench: $(BUILD)/ffi_bench
 consumer-test:
 	packaging/consumer-test.sh
 
+# Windows, cross-built from Linux with mingw-w64: what a Windows C user links, staged in
+# build/windows/{bin,lib,include}: bgprogress.dll, its import library libbgprogress.dll.a
+# (which names bgprogress.dll), the static libbgprogress.a and the header.
+WIN_TARGET := x86_64-pc-windows-gnu
+WIN_OUT    := target/$(WIN_TARGET)/release
+WIN        := $(BUILD)/windows
+WIN_CC     := x86_64-w64-mingw32-gcc
+WINTEST    := $(BUILD)/windows-test
+WINE_RUN   := c-tests/windows/wine/run
+
+windows:
+	$(CARGO) build --release --target $(WIN_TARGET) -p bgprogress-ffi
+	@mkdir -p $(WIN)/bin $(WIN)/lib $(WIN)/include
+	cp $(WIN_OUT)/bgprogress_ffi.dll $(WIN)/bin/bgprogress.dll
+	cp $(WIN_OUT)/libbgprogress_ffi.dll.a $(WIN)/lib/libbgprogress.dll.a
+	cp $(WIN_OUT)/libbgprogress_ffi.a $(WIN)/lib/libbgprogress.a
+	cp include/bgprogress.h $(WIN)/include/
+	c-tests/windows/check-exports.sh x86_64-w64-mingw32-objdump $(WIN)/bin/bgprogress.dll include/bgprogress.h
+
+# 32-bit Windows: built and its exports checked, not run (Debian's Wine here is 64-bit only).
+windows-i686:
+	$(CARGO) build --release --target i686-pc-windows-gnu -p bgprogress-ffi
+	@mkdir -p $(BUILD)/windows-i686/bin $(BUILD)/windows-i686/lib
+	cp target/i686-pc-windows-gnu/release/bgprogress_ffi.dll $(BUILD)/windows-i686/bin/bgprogress.dll
+	cp target/i686-pc-windows-gnu/release/libbgprogress_ffi.dll.a $(BUILD)/windows-i686/lib/libbgprogress.dll.a
+	cp target/i686-pc-windows-gnu/release/libbgprogress_ffi.a $(BUILD)/windows-i686/lib/libbgprogress.a
+	c-tests/windows/check-exports.sh i686-w64-mingw32-objdump $(BUILD)/windows-i686/bin/bgprogress.dll include/bgprogress.h
+
+# Everything on Windows, under Wine: the C tests and sdk_first.c against bgprogress.dll, the
+# core crate's Rust tests, and both BITS clients end to end against Wine's BITS service.
+WIN_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Wpedantic -Werror -Iinclude
+windows-test: windows windows-i686 $(BUILD)/bgt_list.h
+	$(CARGO) clippy --target $(WIN_TARGET) -p bgprogress --all-features --all-targets -- -D warnings
+	@mkdir -p $(WINTEST)/bin
+	cp $(WIN)/bin/bgprogress.dll $(WINTEST)/bin/
+	$(WIN_CC) $(WIN_CFLAGS) -Ic-tests/c -I$(BUILD) $(CTEST_SRC) -o $(WINTEST)/bin/ctests.exe \
+	  -static $(WIN)/lib/libbgprogress.dll.a -lpthread -lm
+	$(WIN_CC) $(WIN_CFLAGS) -Wno-pedantic c-tests/windows/sdk_first.c -o $(WINTEST)/bin/sdk_first.exe \
+	  $(WIN)/lib/libbgprogress.dll.a -lole32 -luuid
+	$(WIN_CC) $(WIN_CFLAGS) -municode examples/windows/bitsget.c -o $(WINTEST)/bin/bitsget.exe \
+	  $(WIN)/lib/libbgprogress.dll.a -lole32 -luuid -lm
+	$(WINE_RUN) $(WINTEST)/bin/ctests.exe
+	$(WINE_RUN) $(WINTEST)/bin/sdk_first.exe
+	CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=$(abspath $(WINE_RUN)) \
+	  $(CARGO) test --target $(WIN_TARGET) -p bgprogress --all-features
+	$(CARGO) build --release --target $(WIN_TARGET) -p bgprogress --features windows --example bits
+	c-tests/windows/bits_e2e.py C=$(WINTEST)/bin/bitsget.exe \
+	  Rust=target/$(WIN_TARGET)/release/examples/bits.exe
+	-wineserver -k 2>/dev/null
+
 header:
 	$(CARGO) run --quiet -p bgprogress-header
 
@@ -132,7 +182,7 @@ loom:
 	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
 	  $(CARGO) test --release -p bgprogress --test loom
 
-test: lint header-check rust-test loom abi-matrix sanitize valgrind consumer-test
+test: lint header-check rust-test loom abi-matrix sanitize valgrind consumer-test windows-test
 
 clean:
 	$(CARGO) clean

@@ -33,7 +33,9 @@
 //! it the crate is `no_std`, and `alloc` keeps [`ranges_total`]. `serde` derives
 //! `Serialize`/`Deserialize` with the documented member names (`BytesTotal`, ...). `bytemuck`
 //! derives `Pod`/`Zeroable` for reading the structs from bytes without copying (for
-//! `FileProgress`, which has trailing padding on most targets, `AnyBitPattern`).
+//! `FileProgress`, which has trailing padding on most targets, `AnyBitPattern`). `windows` (Windows
+//! targets only) converts to and from the `windows` crate's BITS structs at no cost, and views
+//! them as ours by reference (`AsRef`, `FileProgress::from_sdk_slice`).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
 #![deny(unsafe_code)] // the bytemuck derives are the only unsafe code, and they check it
@@ -52,6 +54,8 @@ mod reply;
 mod sync;
 #[cfg(feature = "std")]
 mod tracker;
+#[cfg(all(windows, feature = "windows"))]
+mod windows;
 
 pub use error::Error;
 pub use file::FileProgress;
