@@ -6,11 +6,10 @@ DESTDIR ?=
 LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 
-VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
-MAJOR   := $(word 1,$(subst ., ,$(VERSION)))
-MINOR   := $(word 2,$(subst ., ,$(VERSION)))
-# cargo-c's SONAME policy: 0.y -> libbgprogress.so.0.y, from 1.0 on libbgprogress.so.MAJOR.
-SOVER   := $(if $(filter 0,$(MAJOR)),0.$(MINOR),$(MAJOR))
+# The version is Cargo's; the SONAME policy lives in crates/bgprogress-ffi/build.rs alone,
+# and the recipes read the SONAME from the library it built.
+VERSION := $(shell $(CARGO) pkgid -p bgprogress-ffi 2>/dev/null | sed 's/.*[#@]//')
+SONAME   = objdump -p $(1) | awk '/SONAME/ { print $$2 }'
 
 RELEASE := target/release
 BUILD   := build
@@ -21,10 +20,14 @@ WARN    := -Wall -Wextra -Wpedantic -Werror
 STAGED  := $(BUILD)/lib/libbgprogress.so.$(VERSION)
 PRIVATE  = $(shell cat $(BUILD)/native-static-libs)
 
-.PHONY: all lib header header-check test rust-test lint loom clean install uninstall \
-        demo consumer-test sanitize valgrind abi-matrix bench windows windows-i686 windows-test
+.PHONY: version all lib header header-check test rust-test lint loom clean install uninstall \
+        demo examples-test consumer-test sanitize valgrind abi-matrix bench windows windows-i686 windows-test
 
 all: lib header
+
+# For scripts: the version, asked of Cargo (packaging/consumer-test.sh uses it).
+version:
+	@echo $(VERSION)
 
 # The library under its installed names, in build/lib (cargo names it after the FFI crate).
 lib:
@@ -32,8 +35,9 @@ lib:
 	@mkdir -p $(BUILD)/lib
 	cp $(RELEASE)/libbgprogress_ffi.so $(STAGED)
 	cp $(RELEASE)/libbgprogress_ffi.a $(BUILD)/lib/libbgprogress.a
-	ln -sf libbgprogress.so.$(VERSION) $(BUILD)/lib/libbgprogress.so.$(SOVER)
-	ln -sf libbgprogress.so.$(SOVER) $(BUILD)/lib/libbgprogress.so
+	soname=$$($(call SONAME,$(STAGED))) && test -n "$$soname" && \
+	  ln -sf libbgprogress.so.$(VERSION) $(BUILD)/lib/$$soname && \
+	  ln -sf $$soname $(BUILD)/lib/libbgprogress.so
 	$(CARGO) rustc --quiet --release -p bgprogress-ffi --lib --crate-type staticlib -- \
 	  --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: //p' | tail -n 1 \
 	  > $(BUILD)/native-static-libs
@@ -42,8 +46,9 @@ lib:
 install: lib
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)
 	install -m 755 $(STAGED) $(DESTDIR)$(LIBDIR)/
-	ln -sf libbgprogress.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libbgprogress.so.$(SOVER)
-	ln -sf libbgprogress.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libbgprogress.so
+	soname=$$($(call SONAME,$(STAGED))) && \
+	  ln -sf libbgprogress.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$$soname && \
+	  ln -sf $$soname $(DESTDIR)$(LIBDIR)/libbgprogress.so
 	install -m 644 $(BUILD)/lib/libbgprogress.a $(DESTDIR)$(LIBDIR)/
 	install -m 644 include/bgprogress.h $(DESTDIR)$(INCDIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
@@ -52,8 +57,9 @@ install: lib
 	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/bgprogress.pc
 
 uninstall:
+	soname=$$($(call SONAME,$(DESTDIR)$(LIBDIR)/libbgprogress.so.$(VERSION)) 2>/dev/null); \
+	  if [ -n "$$soname" ]; then rm -f $(DESTDIR)$(LIBDIR)/$$soname; fi
 	rm -f $(DESTDIR)$(LIBDIR)/libbgprogress.so.$(VERSION) \
-	      $(DESTDIR)$(LIBDIR)/libbgprogress.so.$(SOVER) \
 	      $(DESTDIR)$(LIBDIR)/libbgprogress.so \
 	      $(DESTDIR)$(LIBDIR)/libbgprogress.a \
 	      $(DESTDIR)$(INCDIR)/bgprogress.h \
@@ -67,22 +73,28 @@ $(BUILD)/bgcopy: examples/c/bgcopy.c include/bgprogress.h lib
 demo: $(BUILD)/bgcopy
 	examples/demo.sh $(BUILD)/bgcopy
 
+# The examples' command lines: bgcopy and its Rust twin.
+examples-test: $(BUILD)/bgcopy
+	examples/test.sh $(BUILD)/bgcopy
+
 # The C tests outside cargo: with AddressSanitizer and UBSan, and under valgrind, linked to
 # the release static library. The stress test is shortened (valgrind runs threads one by one).
+# The tests are those of c-tests/c/bgt_list.h, the one list (cargo test reads it too).
 CTEST_SRC := $(wildcard c-tests/c/*.c) c-tests/runner/main.c
-CTEST_CC  := $(CC) -std=c11 -g -Iinclude -Ic-tests/c -I$(BUILD)
+CTEST_CXX := c-tests/c/header_cxx.cpp
+CTEST_DEP := $(CTEST_SRC) $(CTEST_CXX) $(wildcard c-tests/c/*.h) include/bgprogress.h
+CTEST_CC  := $(CC) -std=c11 -g -Wall -Wextra -Wmissing-prototypes -Werror -Iinclude -Ic-tests/c
+CXX       ?= c++
 CTEST_LIB := $(BUILD)/lib/libbgprogress.a -lpthread -lm -ldl
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-$(BUILD)/bgt_list.h: $(wildcard c-tests/c/*.c)
-	@mkdir -p $(BUILD)
-	grep -ho 'BGT_TEST([a-z0-9_]*)' c-tests/c/*.c | sed 's/^BGT_TEST/BGT/' > $@
+$(BUILD)/ctests-asan: $(CTEST_DEP) lib
+	$(CXX) -std=c++11 -g -O1 $(SANITIZE) -Wall -Wextra -Werror -Iinclude -c $(CTEST_CXX) -o $@-cxx.o
+	$(CTEST_CC) -O1 $(SANITIZE) $(CTEST_SRC) $@-cxx.o $(CTEST_LIB) -o $@
 
-$(BUILD)/ctests-asan: $(CTEST_SRC) $(BUILD)/bgt_list.h include/bgprogress.h lib
-	$(CTEST_CC) -O1 $(SANITIZE) $(CTEST_SRC) $(CTEST_LIB) -o $@
-
-$(BUILD)/ctests: $(CTEST_SRC) $(BUILD)/bgt_list.h include/bgprogress.h lib
-	$(CTEST_CC) -O1 $(CTEST_SRC) $(CTEST_LIB) -o $@
+$(BUILD)/ctests: $(CTEST_DEP) lib
+	$(CXX) -std=c++11 -g -O1 -Wall -Wextra -Werror -Iinclude -c $(CTEST_CXX) -o $@-cxx.o
+	$(CTEST_CC) -O1 $(CTEST_SRC) $@-cxx.o $(CTEST_LIB) -o $@
 
 sanitize: $(BUILD)/ctests-asan
 	BGT_STRESS_ITERS=200000 $(BUILD)/ctests-asan
@@ -141,11 +153,14 @@ windows-i686:
 # Everything on Windows, under Wine: the C tests and sdk_first.c against bgprogress.dll, the
 # core crate's Rust tests, and both BITS clients end to end against Wine's BITS service.
 WIN_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Wpedantic -Werror -Iinclude
-windows-test: windows windows-i686 $(BUILD)/bgt_list.h
+windows-test: windows windows-i686
 	$(CARGO) clippy --target $(WIN_TARGET) -p bgprogress --all-features --all-targets -- -D warnings
 	@mkdir -p $(WINTEST)/bin
 	cp $(WIN)/bin/bgprogress.dll $(WINTEST)/bin/
-	$(WIN_CC) $(WIN_CFLAGS) -Ic-tests/c -I$(BUILD) $(CTEST_SRC) -o $(WINTEST)/bin/ctests.exe \
+	x86_64-w64-mingw32-g++ -std=c++11 -O1 -Wall -Wextra -Werror -Iinclude -c $(CTEST_CXX) \
+	  -o $(WINTEST)/header_cxx.o
+	$(WIN_CC) $(WIN_CFLAGS) -Wmissing-prototypes -Ic-tests/c $(CTEST_SRC) $(WINTEST)/header_cxx.o \
+	  -o $(WINTEST)/bin/ctests.exe \
 	  -static $(WIN)/lib/libbgprogress.dll.a -lpthread -lm
 	$(WIN_CC) $(WIN_CFLAGS) -Wno-pedantic c-tests/windows/sdk_first.c -o $(WINTEST)/bin/sdk_first.exe \
 	  $(WIN)/lib/libbgprogress.dll.a -lole32 -luuid
@@ -158,7 +173,7 @@ windows-test: windows windows-i686 $(BUILD)/bgt_list.h
 	$(CARGO) build --release --target $(WIN_TARGET) -p bgprogress --features windows --example bits
 	c-tests/windows/bits_e2e.py C=$(WINTEST)/bin/bitsget.exe \
 	  Rust=target/$(WIN_TARGET)/release/examples/bits.exe
-	-wineserver -k 2>/dev/null
+	wineserver -k 2>/dev/null || true
 
 header:
 	$(CARGO) run --quiet -p bgprogress-header
@@ -169,6 +184,8 @@ header-check:
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	$(CARGO) clippy -p bgprogress --lib --no-default-features -- -D warnings
+	$(CARGO) clippy -p bgprogress --lib --no-default-features --features alloc -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --all-features --no-deps --quiet
 
 # The core also builds as no_std (with and without alloc).
@@ -176,13 +193,15 @@ rust-test:
 	$(CARGO) test --workspace --all-features
 	$(CARGO) build --quiet -p bgprogress --no-default-features
 	$(CARGO) build --quiet -p bgprogress --no-default-features --features alloc
+	@# 32-bit PowerPC has no 64-bit atomics: the crate builds there, with std, without the tracker.
+	$(CARGO) check --quiet -p bgprogress --lib --target powerpc-unknown-linux-gnu
 
 # Model-checks the tracker's seqlock with loom (a separate target dir: --cfg loom rebuilds all).
 loom:
 	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
 	  $(CARGO) test --release -p bgprogress --test loom
 
-test: lint header-check rust-test loom abi-matrix sanitize valgrind consumer-test windows-test
+test: lint header-check rust-test loom abi-matrix sanitize valgrind examples-test consumer-test windows-test
 
 clean:
 	$(CARGO) clean

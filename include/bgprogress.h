@@ -19,68 +19,107 @@
  * directly to what IBackgroundCopyJob::GetProgress fills. The layouts are the same.
  */
 #if defined(__bits_h__) || defined(__deliveryoptimization_h__)
+/* Set when the SDK declared BG_JOB_PROGRESS, BG_FILE_PROGRESS and BG_SIZE_UNKNOWN. */
 #define BGPROGRESS_SDK_JOB_TYPES 1
 #endif
 #if defined(__bits1_5_h__) || defined(__deliveryoptimization_h__)
+/* Set when the SDK declared BG_JOB_REPLY_PROGRESS. */
 #define BGPROGRESS_SDK_REPLY_TYPES 1
 #endif
 #if defined(_BG_FILE_RANGE_DEFINED)
+/* Set when the SDK (<bits2_0.h>) declared BG_FILE_RANGE and BG_LENGTH_TO_EOF. */
 #define BGPROGRESS_SDK_RANGE_TYPES 1
 #else
-/* Declared below: a later <bits2_0.h> must not declare it again. */
+/* The SDK's own guard for BG_FILE_RANGE: declared below, so a later <bits2_0.h> must not
+ * declare it again. */
 #define _BG_FILE_RANGE_DEFINED
 #endif
 
 
+/**
+ * A buffer of this many bytes always holds the whole text of a job's progress, NUL included:
+ * the longest text is well under it.
+ */
+#define BG_FORMAT_BUFFER_SIZE 256
+
 #if !defined(BGPROGRESS_SDK_JOB_TYPES)
-// The value of `BytesTotal` (in Rust `bytes_total`) while the total size is not known
-// (`BG_SIZE_UNKNOWN`).
-//
-// It is the largest 64-bit value (`UINT64_MAX`), so no byte count may ever reach it.
+/**
+ * The value of BytesTotal while the total size is not known
+ * (BG_SIZE_UNKNOWN).
+ *
+ * It is the largest 64-bit value (UINT64_MAX), so no byte count may ever reach it.
+ */
 #define BG_SIZE_UNKNOWN UINT64_MAX
 #endif
 
-// A buffer of this many bytes always holds the whole text of a job's progress, NUL included
-// (`BG_FORMAT_BUFFER_SIZE` in C): the longest text is well under it.
-#define BG_FORMAT_BUFFER_SIZE 256
-
 #if !defined(BGPROGRESS_SDK_RANGE_TYPES)
-// A `length` that means "to the end of the file" (`BG_LENGTH_TO_EOF`, `UINT64_MAX`).
+/**
+ * A length that means "to the end of the file" (BG_LENGTH_TO_EOF, UINT64_MAX).
+ */
 #define BG_LENGTH_TO_EOF UINT64_MAX
 #endif
 
-// The result of a bgprogress function: `BG_OK` (0) or an error code. The values are part of
-// the ABI and never change; `bg_result_message` describes each.
+/**
+ * The result of a bgprogress function: BG_OK (0) or an error code. The values are part of
+ * the ABI and never change; bg_result_message describes each.
+ */
 enum bg_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
-  // Success.
+  /**
+   * Success.
+   */
   BG_OK = 0,
-  // A required pointer argument was NULL.
+  /**
+   * A required pointer argument was NULL.
+   */
   BG_ERR_NULL_POINTER = 1,
-  // The answer needs BytesTotal, and it is BG_SIZE_UNKNOWN.
+  /**
+   * The answer needs BytesTotal, and it is BG_SIZE_UNKNOWN.
+   */
   BG_ERR_SIZE_UNKNOWN = 2,
-  // BytesTransferred is, or would become, greater than a known BytesTotal.
+  /**
+   * BytesTransferred is, or would become, greater than a known BytesTotal.
+   */
   BG_ERR_BYTES_EXCEED_TOTAL = 3,
-  // FilesTransferred is, or would become, greater than FilesTotal.
+  /**
+   * FilesTransferred is, or would become, greater than FilesTotal.
+   */
   BG_ERR_FILES_EXCEED_TOTAL = 4,
-  // A byte count would reach UINT64_MAX (reserved for BG_SIZE_UNKNOWN).
+  /**
+   * A byte count would reach UINT64_MAX (reserved for BG_SIZE_UNKNOWN).
+   */
   BG_ERR_OVERFLOW = 5,
-  // A file count would pass UINT32_MAX.
+  /**
+   * A file count would pass UINT32_MAX.
+   */
   BG_ERR_TOO_MANY_FILES = 6,
-  // No transfer rate can be estimated yet (tracker only).
+  /**
+   * No transfer rate can be estimated yet (tracker only).
+   */
   BG_ERR_NOT_ENOUGH_DATA = 7,
-  // A panic or other internal fault was caught at the boundary; never expected.
+  /**
+   * A panic was caught at the boundary (never expected), memory for a temporary copy
+   * could not be allocated, or a count no array in memory can have was passed.
+   */
   BG_ERR_INTERNAL = 8,
-  // A size was resolved, but no file of unknown size is pending (tracker only).
+  /**
+   * A size was resolved, but no file of unknown size is pending (tracker only).
+   */
   BG_ERR_NO_UNKNOWN_SIZE = 9,
-  // More bytes rewound than were transferred (tracker only).
+  /**
+   * More bytes rewound than were transferred (tracker only).
+   */
   BG_ERR_UNDERFLOW = 10,
-  // A range has length 0, or does not lie inside the file, or its end passes UINT64_MAX.
+  /**
+   * A range has length 0, or does not lie inside the file, or its end passes UINT64_MAX.
+   */
   BG_ERR_INVALID_RANGE = 11,
-  // Two ranges share a byte.
+  /**
+   * Two ranges share a byte.
+   */
   BG_ERR_OVERLAPPING_RANGES = 12,
 };
 #ifndef __cplusplus
@@ -91,308 +130,400 @@ typedef uint32_t bg_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// A live job progress that any number of threads may update and read at once (an opaque
-// handle: create it with `bg_tracker_new`, release it with `bg_tracker_free`).
-//
-// Updates follow the rules and errors of the `bg_job_progress_*` mutators, all or nothing.
-// The tracker also keeps the sum of the known sizes while some file's size is unknown, so
-// `bg_tracker_resolve_size` can make BytesTotal known again, and it can take bytes back with
-// `bg_tracker_rewind_bytes`. Every snapshot passes `bg_job_progress_validate` and is the
-// state after exactly the updates ordered before it, each whole; successive snapshots never
-// go backwards (BytesTransferred drops only by a rewind, file counts never drop, a known
-// BytesTotal never drops). Writers never wait for readers (a seqlock; an uncontended update
-// costs one atomic read-modify-write).
-typedef struct bg_tracker bg_tracker;
-
 #if !defined(BGPROGRESS_SDK_JOB_TYPES)
-// The progress of one file: `BG_FILE_PROGRESS`.
-//
-// The layout is the documented one (`UINT64 BytesTotal; UINT64 BytesTransferred;
-// BOOL Completed;`, with the 32-bit Windows `BOOL`) on every target.
+/**
+ * The progress of a job: BG_JOB_PROGRESS.
+ *
+ * The layout is the documented one (UINT64 BytesTotal; UINT64 BytesTransferred;
+ * ULONG FilesTotal; ULONG FilesTransferred;, with the 32-bit Windows ULONG) on every target.
+ * For upload jobs the progress applies to the upload file, not the reply file.
+ *
+ * A value is valid when it passes validate (bg_job_progress_validate); every
+ * function that answers a question about it, or changes it, validates it first.
+ */
 typedef struct {
-  // Size of the file in bytes, or `BG_SIZE_UNKNOWN` while it is not known. With ranges,
-  // only the bytes of the ranges count.
+  /**
+   * Total number of bytes to transfer for all files of the job, or BG_SIZE_UNKNOWN while
+   * the size of any file is not determined. With ranges, only the bytes of the ranges count.
+   */
   uint64_t BytesTotal;
-  // Number of bytes transferred.
+  /**
+   * Number of bytes transferred.
+   */
   uint64_t BytesTransferred;
-  // Nonzero (Windows `TRUE`) when the file is available to the user.
-  int32_t Completed;
-} BG_FILE_PROGRESS;
-#endif
-
-#if !defined(BGPROGRESS_SDK_JOB_TYPES)
-// The progress of a job: `BG_JOB_PROGRESS`.
-//
-// The layout is the documented one (`UINT64 BytesTotal; UINT64 BytesTransferred;
-// ULONG FilesTotal; ULONG FilesTransferred;`, with the 32-bit Windows `ULONG`) on every target.
-// For upload jobs the progress applies to the upload file, not the reply file.
-//
-// A value is valid when it passes `validate` (in C, `bg_job_progress_validate`); every
-// function that answers a question about it, or changes it, validates it first.
-typedef struct {
-  // Total number of bytes to transfer for all files of the job, or `BG_SIZE_UNKNOWN` while
-  // the size of any file is not determined. With ranges, only the bytes of the ranges count.
-  uint64_t BytesTotal;
-  // Number of bytes transferred.
-  uint64_t BytesTransferred;
-  // Total number of files to transfer for this job.
+  /**
+   * Total number of files to transfer for this job.
+   */
   uint32_t FilesTotal;
-  // Number of files transferred.
+  /**
+   * Number of files transferred.
+   */
   uint32_t FilesTransferred;
 } BG_JOB_PROGRESS;
 #endif
 
-#if !defined(BGPROGRESS_SDK_RANGE_TYPES)
-// A range of bytes to download from a file: `BG_FILE_RANGE`.
+#if !defined(BGPROGRESS_SDK_JOB_TYPES)
+/**
+ * The progress of one file: BG_FILE_PROGRESS.
+ *
+ * The layout is the documented one (UINT64 BytesTotal; UINT64 BytesTransferred;
+ * BOOL Completed;, with the 32-bit Windows BOOL) on every target.
+ */
 typedef struct {
-  // Zero-based offset of the first byte of the range.
+  /**
+   * Size of the file in bytes, or BG_SIZE_UNKNOWN while it is not known. With ranges,
+   * only the bytes of the ranges count.
+   */
+  uint64_t BytesTotal;
+  /**
+   * Number of bytes transferred.
+   */
+  uint64_t BytesTransferred;
+  /**
+   * Nonzero (Windows TRUE) when the file is available to the user.
+   */
+  int32_t Completed;
+} BG_FILE_PROGRESS;
+#endif
+
+#if !defined(BGPROGRESS_SDK_RANGE_TYPES)
+/**
+ * A range of bytes to download from a file: BG_FILE_RANGE.
+ */
+typedef struct {
+  /**
+   * Zero-based offset of the first byte of the range.
+   */
   uint64_t InitialOffset;
-  // Length of the range in bytes: never 0; `BG_LENGTH_TO_EOF` for "to the end of the file".
+  /**
+   * Length of the range in bytes: never 0; BG_LENGTH_TO_EOF for "to the end of the file".
+   */
   uint64_t Length;
 } BG_FILE_RANGE;
 #endif
 
 #if !defined(BGPROGRESS_SDK_REPLY_TYPES)
-// The progress of the reply of an upload-reply job: `BG_JOB_REPLY_PROGRESS`.
+/**
+ * The progress of the reply of an upload-reply job: BG_JOB_REPLY_PROGRESS.
+ */
 typedef struct {
-  // Size of the reply in bytes, or `BG_SIZE_UNKNOWN` until it is known.
+  /**
+   * Size of the reply in bytes, or BG_SIZE_UNKNOWN until it is known.
+   */
   uint64_t BytesTotal;
-  // Number of bytes of the reply received.
+  /**
+   * Number of bytes of the reply received.
+   */
   uint64_t BytesTransferred;
 } BG_JOB_REPLY_PROGRESS;
 #endif
-
-
 
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
-// Writes to `*out` the progress of a job made of the `count` files at `files`: FilesTotal =
-// count, BytesTotal = the sum of the sizes (`BG_SIZE_UNKNOWN` when any is unknown),
-// BytesTransferred = the sum of the transferred bytes, FilesTransferred = the number of files
-// for which `bg_file_progress_is_transferred` holds. Errors, in order: `BG_ERR_NULL_POINTER`
-// when `out` is NULL, or `files` is NULL with `count > 0`; `BG_ERR_TOO_MANY_FILES` when
-// `count > UINT32_MAX` (no file is read); then, file by file, `BG_ERR_BYTES_EXCEED_TOTAL` for
-// a file with more bytes transferred than its known size, and `BG_ERR_OVERFLOW` when the
-// transferred sum, or (while every size is known) the size sum, would reach UINT64_MAX.
-//
-// # Safety
-// `files` is NULL or points to `count` valid `BG_FILE_PROGRESS`; `out` is NULL or writable.
+/**
+ * A static, non-NULL English sentence describing r, a bg_result value; for a number that
+ * is no bg_result value, "unknown bg_result value". Never free it.
+ */
+const char *bg_result_message(uint32_t r);
+
+/**
+ * The library's version, "MAJOR.MINOR.PATCH": the same as the header's
+ * BGPROGRESS_VERSION_MAJOR, _MINOR and _PATCH. Static; never free it.
+ */
+const char *bg_version(void);
+
+/**
+ * Checks that *p is consistent. Returns, checked in this order: BG_ERR_NULL_POINTER;
+ * BG_ERR_BYTES_EXCEED_TOTAL when the size is known and BytesTransferred > BytesTotal;
+ * BG_ERR_OVERFLOW when BytesTransferred == UINT64_MAX; BG_ERR_FILES_EXCEED_TOTAL when
+ * FilesTransferred > FilesTotal; else BG_OK.
+ *
+ * Safety:
+ * p is NULL or points to a BG_JOB_PROGRESS (at any alignment).
+ */
+bg_result bg_job_progress_validate(const BG_JOB_PROGRESS *p);
+
+/**
+ * Whether p is non-NULL and its BytesTotal is not BG_SIZE_UNKNOWN.
+ *
+ * Safety:
+ * p is NULL or points to a BG_JOB_PROGRESS (at any alignment).
+ */
+bool bg_job_progress_is_size_known(const BG_JOB_PROGRESS *p);
+
+/**
+ * Whether p is non-NULL, valid, has at least one file, every file is transferred, the size
+ * is known and every byte is transferred.
+ *
+ * Safety:
+ * p is NULL or points to a BG_JOB_PROGRESS (at any alignment).
+ */
+bool bg_job_progress_is_complete(const BG_JOB_PROGRESS *p);
+
+/**
+ * Writes to *out the percentage done, floor(BytesTransferred × 100 / BytesTotal) computed
+ * exactly (100 only when every byte is in, even near UINT64_MAX). When BytesTotal is 0 it
+ * counts files instead: floor(FilesTransferred × 100 / FilesTotal), 0 when FilesTotal is 0.
+ * Errors: BG_ERR_NULL_POINTER, those of bg_job_progress_validate, then BG_ERR_SIZE_UNKNOWN.
+ * *out is written only on BG_OK.
+ *
+ * Safety:
+ * p is NULL or points to a BG_JOB_PROGRESS; out is NULL or writable. Any alignment; out may
+ * overlap *p.
+ */
+bg_result bg_job_progress_percent(const BG_JOB_PROGRESS *p, uint32_t *out);
+
+/**
+ * Writes to *out the fraction done in [0.0, 1.0], on the same basis and with the same errors
+ * as bg_job_progress_percent: 1.0 only when the basis is complete, above 0.0 as soon as its
+ * numerator is above 0 (never rounded to an end, even near UINT64_MAX).
+ *
+ * Safety:
+ * p is NULL or points to a BG_JOB_PROGRESS; out is NULL or writable. Any alignment; out may
+ * overlap *p.
+ */
+bg_result bg_job_progress_fraction(const BG_JOB_PROGRESS *p, double *out);
+
+/**
+ * Writes to *out the bytes still to transfer, BytesTotal − BytesTransferred. Errors:
+ * BG_ERR_NULL_POINTER, those of bg_job_progress_validate, then BG_ERR_SIZE_UNKNOWN.
+ *
+ * Safety:
+ * p is NULL or points to a BG_JOB_PROGRESS; out is NULL or writable. Any alignment; out may
+ * overlap *p.
+ */
+bg_result bg_job_progress_remaining_bytes(const BG_JOB_PROGRESS *p, uint64_t *out);
+
+/**
+ * Writes a line of text describing *p into buf, with the snprintf contract: returns the
+ * length of the whole text (without its NUL), writes at most len bytes, NUL included, and
+ * always NUL-terminates when len > 0; buf may be NULL when len is 0 (a NULL buf is never
+ * written). A buffer of BG_FORMAT_BUFFER_SIZE bytes always holds the whole text.
+ *
+ * The text: "1.50 MiB of 3.00 MiB (50%), 1 of 2 files" when the size is known;
+ * "1.50 MiB of unknown size, 1 of 2 files" when not; for an invalid struct the figures
+ * without a percentage followed by " [invalid: REASON]", REASON being the
+ * bg_result_message of its error; "(null)" for a NULL p. Sizes below 1024 are "N B",
+ * others KiB to EiB truncated to two decimals.
+ *
+ * Safety:
+ * p is NULL or points to a BG_JOB_PROGRESS (any alignment); buf is NULL or has len writable
+ * bytes. buf may overlap *p: *p is read before anything is written.
+ */
+size_t bg_job_progress_format(const BG_JOB_PROGRESS *p, char *buf, size_t len);
+
+/**
+ * Adds one file of size bytes (BG_SIZE_UNKNOWN when not known) to *p, all or nothing.
+ * Errors, in order: BG_ERR_NULL_POINTER; those of bg_job_progress_validate;
+ * BG_ERR_TOO_MANY_FILES past UINT32_MAX files; BG_ERR_OVERFLOW when the known total would
+ * reach UINT64_MAX. A file of unknown size, or an unknown total, makes BytesTotal
+ * BG_SIZE_UNKNOWN (for good: use a bg_tracker to resolve sizes later).
+ *
+ * Safety:
+ * p is NULL or points to a writable BG_JOB_PROGRESS (any alignment).
+ */
+bg_result bg_job_progress_add_file(BG_JOB_PROGRESS *p, uint64_t size);
+
+/**
+ * Counts n more transferred bytes in *p, all or nothing. Errors, in order:
+ * BG_ERR_NULL_POINTER; those of bg_job_progress_validate; BG_ERR_OVERFLOW when
+ * BytesTransferred would reach UINT64_MAX; BG_ERR_BYTES_EXCEED_TOTAL when it would pass a
+ * known BytesTotal.
+ *
+ * Safety:
+ * p is NULL or points to a writable BG_JOB_PROGRESS (any alignment).
+ */
+bg_result bg_job_progress_add_bytes(BG_JOB_PROGRESS *p, uint64_t n);
+
+/**
+ * Counts one more transferred file in *p, all or nothing. Errors, in order:
+ * BG_ERR_NULL_POINTER; those of bg_job_progress_validate; BG_ERR_FILES_EXCEED_TOTAL when
+ * FilesTransferred would pass FilesTotal.
+ *
+ * Safety:
+ * p is NULL or points to a writable BG_JOB_PROGRESS (any alignment).
+ */
+bg_result bg_job_progress_complete_file(BG_JOB_PROGRESS *p);
+
+/**
+ * Writes to *out the progress of a job made of the count files at files: FilesTotal =
+ * count, BytesTotal = the sum of the sizes (BG_SIZE_UNKNOWN when any is unknown),
+ * BytesTransferred = the sum of the transferred bytes, FilesTransferred = the number of files
+ * for which bg_file_progress_is_transferred holds. Errors, in order: BG_ERR_NULL_POINTER
+ * when out is NULL, or files is NULL with count > 0; BG_ERR_TOO_MANY_FILES when
+ * count > UINT32_MAX (no file is read); then, file by file, BG_ERR_BYTES_EXCEED_TOTAL for
+ * a file with more bytes transferred than its known size, and BG_ERR_OVERFLOW when the
+ * transferred sum, or (while every size is known) the size sum, would reach UINT64_MAX.
+ *
+ * Safety:
+ * files is NULL or points to count BG_FILE_PROGRESS; out is NULL or writable. Any alignment
+ * (a misaligned array is copied first: BG_ERR_INTERNAL if that copy cannot be allocated);
+ * out may lie inside the array.
+ */
 bg_result bg_job_progress_from_files(const BG_FILE_PROGRESS *files,
                                      size_t count,
                                      BG_JOB_PROGRESS *out);
 
-// Whether `f` is non-NULL and counts as transferred: Completed is nonzero, or its size is
-// known and BytesTransferred == BytesTotal.
-//
-// # Safety
-// `f` is NULL or points to a valid `BG_FILE_PROGRESS`.
+/**
+ * Whether f is non-NULL and counts as transferred: Completed is nonzero, or its size is
+ * known and BytesTransferred == BytesTotal.
+ *
+ * Safety:
+ * f is NULL or points to a BG_FILE_PROGRESS (any alignment).
+ */
 bool bg_file_progress_is_transferred(const BG_FILE_PROGRESS *f);
 
-// Writes to `*out` the number of bytes to download from a file of `file_size` bytes
-// (`BG_SIZE_UNKNOWN` allowed) when only the `count` ranges at `ranges` are wanted: the size
-// to give to `bg_job_progress_add_file`. No range (`count` 0) means the whole file,
-// `file_size`; a `BG_LENGTH_TO_EOF` range of a file of unknown size makes it
-// `BG_SIZE_UNKNOWN` (`BG_OK`). Errors, in order: `BG_ERR_NULL_POINTER` when `out` is NULL, or
-// `ranges` is NULL with `count > 0`; then, range by range, `BG_ERR_INVALID_RANGE` for a
-// Length of 0, an end past UINT64_MAX, or (size known) a range not inside the file (a
-// `BG_LENGTH_TO_EOF` range must start before its end); then `BG_ERR_OVERLAPPING_RANGES` when
-// two ranges, in any order, share a byte; then `BG_ERR_OVERFLOW` when the sum would reach
-// UINT64_MAX. Takes O(count log count) time and a temporary copy of the ranges; if that
-// cannot be allocated, `BG_ERR_INTERNAL`.
-//
-// # Safety
-// `ranges` is NULL or points to `count` valid `BG_FILE_RANGE`; `out` is NULL or writable.
+/**
+ * Writes to *out the number of bytes to download from a file of file_size bytes
+ * (BG_SIZE_UNKNOWN allowed) when only the count ranges at ranges are wanted: the size to
+ * give to bg_job_progress_add_file. No range (count 0) means the whole file, file_size; a
+ * BG_LENGTH_TO_EOF range of a file of unknown size makes it BG_SIZE_UNKNOWN (BG_OK).
+ * Errors, in order: BG_ERR_NULL_POINTER when out is NULL, or ranges is NULL with count > 0;
+ * then, range by range, BG_ERR_INVALID_RANGE for a Length of 0, an end past UINT64_MAX, or
+ * (size known) a range not inside the file (a BG_LENGTH_TO_EOF range must start before its
+ * end); then BG_ERR_OVERLAPPING_RANGES when two ranges, in any order, share a byte; then
+ * BG_ERR_OVERFLOW when the sum would reach UINT64_MAX. Takes O(count log count) time and a
+ * temporary copy of the ranges; if that cannot be allocated, BG_ERR_INTERNAL.
+ *
+ * Safety:
+ * ranges is NULL or points to count BG_FILE_RANGE; out is NULL or writable. Any alignment;
+ * out may lie inside the array.
+ */
 bg_result bg_file_ranges_total(const BG_FILE_RANGE *ranges,
                                size_t count,
                                uint64_t file_size,
                                uint64_t *out);
 
-// Writes to `*out` the percentage of the reply received, exact as for a job; an empty reply
-// (BytesTotal 0) is fully received: 100. Errors, in order: `BG_ERR_NULL_POINTER`;
-// `BG_ERR_BYTES_EXCEED_TOTAL` when BytesTransferred > a known BytesTotal; `BG_ERR_OVERFLOW`
-// when BytesTransferred == UINT64_MAX; `BG_ERR_SIZE_UNKNOWN`.
-//
-// # Safety
-// `p` is NULL or points to a valid `BG_JOB_REPLY_PROGRESS`; `out` is NULL or writable.
+/**
+ * Writes to *out the percentage of the reply received, exact as for a job; an empty reply
+ * (BytesTotal 0) is fully received: 100. Errors, in order: BG_ERR_NULL_POINTER;
+ * BG_ERR_BYTES_EXCEED_TOTAL when BytesTransferred > a known BytesTotal; BG_ERR_OVERFLOW
+ * when BytesTransferred == UINT64_MAX; BG_ERR_SIZE_UNKNOWN.
+ *
+ * Safety:
+ * p is NULL or points to a BG_JOB_REPLY_PROGRESS; out is NULL or writable. Any alignment;
+ * out may overlap *p.
+ */
 bg_result bg_job_reply_progress_percent(const BG_JOB_REPLY_PROGRESS *p, uint32_t *out);
 
-// A static, non-NULL English sentence describing `r`, a `bg_result` value; for a number that
-// is no `bg_result` value, "unknown bg_result value". Never free it.
-const char *bg_result_message(uint32_t r);
+/**
+ * A live job progress that any number of threads may update and read at once: an opaque
+ * handle. Its functions: bg_tracker_new and bg_tracker_free; the updates
+ * bg_tracker_add_file, bg_tracker_add_bytes, bg_tracker_complete_file,
+ * bg_tracker_resolve_size and bg_tracker_rewind_bytes; the readings bg_tracker_snapshot,
+ * bg_tracker_rate and bg_tracker_eta.
+ *
+ * Updates follow the rules and errors of the bg_job_progress_* mutators, all or nothing.
+ * The tracker also keeps the sum of the known sizes while some file's size is unknown, so
+ * bg_tracker_resolve_size can make BytesTotal known again, and it can take bytes back with
+ * bg_tracker_rewind_bytes. Every snapshot passes bg_job_progress_validate and is the
+ * state after exactly the updates ordered before it, each whole; successive snapshots never
+ * go backwards (BytesTransferred drops only by a rewind, file counts never drop, a known
+ * BytesTotal never drops). Writers never wait for readers (a seqlock; an uncontended update
+ * costs one atomic read-modify-write).
+ */
+typedef struct bg_tracker bg_tracker;
 
-// The library's version, "MAJOR.MINOR.PATCH": the same as the header's
-// `BGPROGRESS_VERSION_MAJOR`, `_MINOR` and `_PATCH`. Static; never free it.
-const char *bg_version(void);
-
-// Checks that `p` is consistent. Returns, checked in this order: `BG_ERR_NULL_POINTER`;
-// `BG_ERR_BYTES_EXCEED_TOTAL` when the size is known and BytesTransferred > BytesTotal;
-// `BG_ERR_OVERFLOW` when BytesTransferred == UINT64_MAX; `BG_ERR_FILES_EXCEED_TOTAL` when
-// FilesTransferred > FilesTotal; else `BG_OK`.
-//
-// # Safety
-// `p` is NULL or points to a valid `BG_JOB_PROGRESS`.
-bg_result bg_job_progress_validate(const BG_JOB_PROGRESS *p);
-
-// Whether `p` is non-NULL and its BytesTotal is not `BG_SIZE_UNKNOWN`.
-//
-// # Safety
-// `p` is NULL or points to a valid `BG_JOB_PROGRESS`.
-bool bg_job_progress_is_size_known(const BG_JOB_PROGRESS *p);
-
-// Whether `p` is non-NULL, valid, has at least one file, every file is transferred, the size
-// is known and every byte is transferred.
-//
-// # Safety
-// `p` is NULL or points to a valid `BG_JOB_PROGRESS`.
-bool bg_job_progress_is_complete(const BG_JOB_PROGRESS *p);
-
-// Writes to `*out` the percentage done, floor(BytesTransferred × 100 / BytesTotal) computed
-// exactly (100 only when every byte is in, even near UINT64_MAX). When BytesTotal is 0 it
-// counts files instead: floor(FilesTransferred × 100 / FilesTotal), 0 when FilesTotal is 0.
-// Errors: `BG_ERR_NULL_POINTER`, those of `bg_job_progress_validate`, then
-// `BG_ERR_SIZE_UNKNOWN`. `*out` is written only on `BG_OK`.
-//
-// # Safety
-// `p` is NULL or points to a valid `BG_JOB_PROGRESS`; `out` is NULL or writable.
-bg_result bg_job_progress_percent(const BG_JOB_PROGRESS *p, uint32_t *out);
-
-// Writes to `*out` the fraction done in [0.0, 1.0], on the same basis and with the same
-// errors as `bg_job_progress_percent`: 1.0 only when the basis is complete, above 0.0 as soon
-// as its numerator is above 0 (never rounded to an end, even near UINT64_MAX).
-//
-// # Safety
-// `p` is NULL or points to a valid `BG_JOB_PROGRESS`; `out` is NULL or writable.
-bg_result bg_job_progress_fraction(const BG_JOB_PROGRESS *p, double *out);
-
-// Writes to `*out` the bytes still to transfer, BytesTotal − BytesTransferred. Errors:
-// `BG_ERR_NULL_POINTER`, those of `bg_job_progress_validate`, then `BG_ERR_SIZE_UNKNOWN`.
-//
-// # Safety
-// `p` is NULL or points to a valid `BG_JOB_PROGRESS`; `out` is NULL or writable.
-bg_result bg_job_progress_remaining_bytes(const BG_JOB_PROGRESS *p, uint64_t *out);
-
-// Writes a line of text describing `p` into `buf`, with the `snprintf` contract: returns the
-// length of the whole text (without its NUL), writes at most `len` bytes, NUL included, and
-// always NUL-terminates when `len > 0`; `buf` may be NULL when `len` is 0 (a NULL `buf` is
-// never written). A buffer of `BG_FORMAT_BUFFER_SIZE` bytes always holds the whole text.
-//
-// The text: `1.50 MiB of 3.00 MiB (50%), 1 of 2 files` when the size is known;
-// `1.50 MiB of unknown size, 1 of 2 files` when not; for an invalid struct the figures
-// without a percentage followed by ` [invalid: <bg_result_message>]`; `(null)` for a NULL
-// `p`. Sizes below 1024 are `<n> B`, others `KiB` to `EiB` truncated to two decimals.
-//
-// # Safety
-// `p` is NULL or points to a valid `BG_JOB_PROGRESS`; `buf` is NULL or has `len` writable
-// bytes.
-size_t bg_job_progress_format(const BG_JOB_PROGRESS *p, char *buf, size_t len);
-
-// Adds one file of `size` bytes (`BG_SIZE_UNKNOWN` when not known) to `*p`, all or nothing.
-// Errors, in order: `BG_ERR_NULL_POINTER`; those of `bg_job_progress_validate`;
-// `BG_ERR_TOO_MANY_FILES` past UINT32_MAX files; `BG_ERR_OVERFLOW` when the known total would
-// reach UINT64_MAX. A file of unknown size, or an unknown total, makes BytesTotal
-// `BG_SIZE_UNKNOWN` (for good: use a `bg_tracker` to resolve sizes later).
-//
-// # Safety
-// `p` is NULL or points to a valid, writable `BG_JOB_PROGRESS`.
-bg_result bg_job_progress_add_file(BG_JOB_PROGRESS *p, uint64_t size);
-
-// Counts `n` more transferred bytes in `*p`, all or nothing. Errors, in order:
-// `BG_ERR_NULL_POINTER`; those of `bg_job_progress_validate`; `BG_ERR_OVERFLOW` when
-// BytesTransferred would reach UINT64_MAX; `BG_ERR_BYTES_EXCEED_TOTAL` when it would pass a
-// known BytesTotal.
-//
-// # Safety
-// `p` is NULL or points to a valid, writable `BG_JOB_PROGRESS`.
-bg_result bg_job_progress_add_bytes(BG_JOB_PROGRESS *p, uint64_t n);
-
-// Counts one more transferred file in `*p`, all or nothing. Errors, in order:
-// `BG_ERR_NULL_POINTER`; those of `bg_job_progress_validate`; `BG_ERR_FILES_EXCEED_TOTAL`
-// when FilesTransferred would pass FilesTotal.
-//
-// # Safety
-// `p` is NULL or points to a valid, writable `BG_JOB_PROGRESS`.
-bg_result bg_job_progress_complete_file(BG_JOB_PROGRESS *p);
-
-// A new, empty tracker, or NULL if memory cannot be allocated. Release it with
-// `bg_tracker_free`.
+/**
+ * A new, empty tracker, or NULL if memory cannot be allocated. Release it with
+ * bg_tracker_free.
+ */
 bg_tracker *bg_tracker_new(void);
 
-// Releases a tracker from `bg_tracker_new`. NULL is a no-op. No other call may use `t` at the
-// same time or afterwards.
-//
-// # Safety
-// `t` is NULL or a tracker from `bg_tracker_new` not yet freed.
+/**
+ * Releases a tracker from bg_tracker_new. NULL is a no-op. No other call may use t at the
+ * same time or afterwards.
+ *
+ * Safety:
+ * t is NULL or a tracker from bg_tracker_new not yet freed.
+ */
 void bg_tracker_free(bg_tracker *t);
 
-// Adds a file of `size` bytes, or of unknown size with `BG_SIZE_UNKNOWN`. Errors, in order:
-// `BG_ERR_NULL_POINTER`; `BG_ERR_TOO_MANY_FILES`; `BG_ERR_OVERFLOW` when the sum of the known
-// sizes would reach UINT64_MAX (that sum is kept even while some size is unknown).
-//
-// # Safety
-// `t` is NULL or a live tracker.
+/**
+ * Adds a file of size bytes, or of unknown size with BG_SIZE_UNKNOWN. Errors, in order:
+ * BG_ERR_NULL_POINTER; BG_ERR_TOO_MANY_FILES; BG_ERR_OVERFLOW when the sum of the known
+ * sizes would reach UINT64_MAX (that sum is kept even while some size is unknown).
+ *
+ * Safety:
+ * t is NULL or a live tracker.
+ */
 bg_result bg_tracker_add_file(bg_tracker *t, uint64_t size);
 
-// Counts `n` more transferred bytes. Errors, in order: `BG_ERR_NULL_POINTER`;
-// `BG_ERR_OVERFLOW` when BytesTransferred would reach UINT64_MAX; `BG_ERR_BYTES_EXCEED_TOTAL`
-// when it would pass a known BytesTotal.
-//
-// # Safety
-// `t` is NULL or a live tracker.
+/**
+ * Counts n more transferred bytes. Errors, in order: BG_ERR_NULL_POINTER;
+ * BG_ERR_OVERFLOW when BytesTransferred would reach UINT64_MAX; BG_ERR_BYTES_EXCEED_TOTAL
+ * when it would pass a known BytesTotal.
+ *
+ * Safety:
+ * t is NULL or a live tracker.
+ */
 bg_result bg_tracker_add_bytes(bg_tracker *t, uint64_t n);
 
-// Counts one more transferred file. Errors: `BG_ERR_NULL_POINTER`;
-// `BG_ERR_FILES_EXCEED_TOTAL` when FilesTransferred would pass FilesTotal.
-//
-// # Safety
-// `t` is NULL or a live tracker.
+/**
+ * Counts one more transferred file. Errors: BG_ERR_NULL_POINTER;
+ * BG_ERR_FILES_EXCEED_TOTAL when FilesTransferred would pass FilesTotal.
+ *
+ * Safety:
+ * t is NULL or a live tracker.
+ */
 bg_result bg_tracker_complete_file(bg_tracker *t);
 
-// Says that one file added with `BG_SIZE_UNKNOWN` now has a known `size`: it joins the known
-// sum, and BytesTotal is known again once no size is pending. Errors, in order:
-// `BG_ERR_NULL_POINTER`; `BG_ERR_SIZE_UNKNOWN` when `size` is `BG_SIZE_UNKNOWN`;
-// `BG_ERR_NO_UNKNOWN_SIZE` when no such file is pending; `BG_ERR_OVERFLOW` when the known sum
-// would reach UINT64_MAX; `BG_ERR_BYTES_EXCEED_TOTAL` when it resolves the last unknown size
-// and the total would be below BytesTransferred.
-//
-// # Safety
-// `t` is NULL or a live tracker.
+/**
+ * Says that one file added with BG_SIZE_UNKNOWN now has a known size: it joins the known
+ * sum, and BytesTotal is known again once no size is pending. Errors, in order:
+ * BG_ERR_NULL_POINTER; BG_ERR_SIZE_UNKNOWN when size is BG_SIZE_UNKNOWN;
+ * BG_ERR_NO_UNKNOWN_SIZE when no such file is pending; BG_ERR_OVERFLOW when the known sum
+ * would reach UINT64_MAX; BG_ERR_BYTES_EXCEED_TOTAL when it resolves the last unknown size
+ * and the total would be below BytesTransferred.
+ *
+ * Safety:
+ * t is NULL or a live tracker.
+ */
 bg_result bg_tracker_resolve_size(bg_tracker *t, uint64_t size);
 
-// Takes back `n` transferred bytes, for a file that restarts from zero because its remote
-// copy changed. Errors: `BG_ERR_NULL_POINTER`; `BG_ERR_UNDERFLOW` when `n` is more than
-// BytesTransferred.
-//
-// # Safety
-// `t` is NULL or a live tracker.
+/**
+ * Takes back n transferred bytes, for a file that restarts from zero because its remote
+ * copy changed. Errors: BG_ERR_NULL_POINTER; BG_ERR_UNDERFLOW when n is more than
+ * BytesTransferred.
+ *
+ * Safety:
+ * t is NULL or a live tracker.
+ */
 bg_result bg_tracker_rewind_bytes(bg_tracker *t, uint64_t n);
 
-// Writes a consistent copy of the progress to `*out`; it always passes
-// `bg_job_progress_validate`. Error: `BG_ERR_NULL_POINTER` (for `t` or `out`).
-//
-// # Safety
-// `t` is NULL or a live tracker; `out` is NULL or writable.
+/**
+ * Writes a consistent copy of the progress to *out; it always passes
+ * bg_job_progress_validate. Error: BG_ERR_NULL_POINTER (for t or out).
+ *
+ * Safety:
+ * t is NULL or a live tracker; out is NULL or writable.
+ */
 bg_result bg_tracker_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
 
-// Writes to `*bytes_per_second` the transfer rate: the bytes added (rewinds not taken off)
-// per second over a sliding window of about 5 seconds, ending now. The window's samples are
-// taken by `bg_tracker_rate` and `bg_tracker_eta` themselves (at most one each 0.5 s), so
-// call one of them regularly, as a progress display does; early on the window starts at the
-// tracker's creation. Errors: `BG_ERR_NULL_POINTER`; `BG_ERR_NOT_ENOUGH_DATA` until a byte
-// was added and at least 100 ms are covered.
-//
-// # Safety
-// `t` is NULL or a live tracker; `bytes_per_second` is NULL or writable.
+/**
+ * Writes to *bytes_per_second the transfer rate: the bytes added (rewinds not taken off)
+ * per second over a sliding window of about 5 seconds, ending now. The window's samples are
+ * taken by bg_tracker_rate and bg_tracker_eta themselves (at most one each 0.5 s), so
+ * call one of them regularly, as a progress display does; early on the window starts at the
+ * tracker's creation. Errors: BG_ERR_NULL_POINTER; BG_ERR_NOT_ENOUGH_DATA until a byte
+ * was added and at least 100 ms are covered.
+ *
+ * Safety:
+ * t is NULL or a live tracker; bytes_per_second is NULL or writable.
+ */
 bg_result bg_tracker_rate(const bg_tracker *t, double *bytes_per_second);
 
-// Writes to `*seconds` the estimated time until every byte is in: the remaining bytes
-// divided by `bg_tracker_rate`; 0.0 when nothing remains; INFINITY when the rate is 0
-// (stalled). Errors, in order: `BG_ERR_NULL_POINTER`; `BG_ERR_SIZE_UNKNOWN` while the size
-// is unknown; then those of `bg_tracker_rate`.
-//
-// # Safety
-// `t` is NULL or a live tracker; `seconds` is NULL or writable.
+/**
+ * Writes to *seconds the estimated time until every byte is in: the remaining bytes
+ * divided by bg_tracker_rate; 0.0 when nothing remains; INFINITY when the rate is 0
+ * (stalled). Errors, in order: BG_ERR_NULL_POINTER; BG_ERR_SIZE_UNKNOWN while the size
+ * is unknown; then those of bg_tracker_rate.
+ *
+ * Safety:
+ * t is NULL or a live tracker; seconds is NULL or writable.
+ */
 bg_result bg_tracker_eta(const bg_tracker *t, double *seconds);
 
 #ifdef __cplusplus

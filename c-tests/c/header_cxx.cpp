@@ -3,7 +3,7 @@
 
 #include "bgprogress.h"
 
-extern "C" int bgt_test_cxx_calls(void);  // BGT_TEST(cxx_calls), for build.rs
+extern "C" int bgt_test_cxx_calls(void);  // BGT(cxx_calls) in bgt_list.h
 
 extern "C" int bgt_test_cxx_calls(void) {
   int failures = 0;

@@ -1,6 +1,16 @@
 /* Structs filled in C and read by Rust, and the reverse (see src/lib.rs). */
 #include "bgt.h"
 
+/* Called from Rust (src/lib.rs), declared here for -Wmissing-prototypes. */
+void bgt_fill_job(BG_JOB_PROGRESS *p);
+void bgt_fill_file(BG_FILE_PROGRESS *f);
+void bgt_fill_reply(BG_JOB_REPLY_PROGRESS *r);
+void bgt_fill_range(BG_FILE_RANGE *r);
+int bgt_check_job(const BG_JOB_PROGRESS *p);
+int bgt_check_file(const BG_FILE_PROGRESS *f);
+int bgt_check_reply(const BG_JOB_REPLY_PROGRESS *r);
+int bgt_check_range(const BG_FILE_RANGE *r);
+
 void bgt_fill_job(BG_JOB_PROGRESS *p) {
   p->BytesTotal = 0x0102030405060708ull;
   p->BytesTransferred = 0x1112131415161718ull;

@@ -1,6 +1,7 @@
 //! The C and C++ tests of libbgprogress. `build.rs` compiles `c/` against the committed
 //! `include/bgprogress.h` (a layout mismatch fails the build through `_Static_assert`) and
-//! turns every `BGT_TEST(name)` into the Rust test `name` below.
+//! turns every test of `c/bgt_list.h` into the Rust test `c::name`, which runs the C test in a
+//! child process: a crash is reported under the test's name, and the other tests go on.
 
 // Linked for the `bg_*` symbols that the C code calls.
 extern crate bgprogress_ffi;
@@ -8,6 +9,69 @@ extern crate bgprogress_ffi;
 #[cfg(test)]
 mod c {
     include!(concat!(env!("OUT_DIR"), "/c_tests.rs"));
+}
+
+/// Set in the child process that runs one C test.
+#[cfg(test)]
+const CHILD: &str = "BGT_C_TEST_CHILD";
+
+/// Runs the C test `name`: in the child, calls it; in the parent, runs this test binary again
+/// with only `c::name` (as rustls-ffi runs its C programs), and fails with what the child said
+/// and how it ended.
+#[cfg(test)]
+fn run_c_test(name: &str, test: impl FnOnce() -> std::os::raw::c_int) {
+    if std::env::var_os(CHILD).is_some() {
+        let failures = test();
+        assert_eq!(
+            failures, 0,
+            "{name}: {failures} C check(s) failed (see stderr)"
+        );
+        return;
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let output = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            &format!("c::{name}"),
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env(CHILD, "1")
+        .output()
+        .expect("the test binary runs again");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if !output.status.success() {
+        panic!("C test {name} {}:\n{said}", ended(&output.status));
+    }
+    assert!(
+        said.contains("1 passed"),
+        "C test {name} did not run in the child:\n{said}"
+    );
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// How a child process ended, in words: a crash names its signal.
+#[cfg(test)]
+fn ended(status: &std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            let what = match signal {
+                6 => " (SIGABRT)",
+                11 => " (SIGSEGV)",
+                7 => " (SIGBUS)",
+                8 => " (SIGFPE)",
+                _ => "",
+            };
+            return format!("crashed with signal {signal}{what}");
+        }
+    }
+    format!("failed ({status})")
 }
 
 #[cfg(test)]

@@ -1,142 +1,120 @@
-//! The three tools every exported function uses, and nothing else: the result codes, the
-//! pointer checks and the panic boundary.
+//! The one way every exported function crosses the boundary: pointer checks, reads and writes
+//! through C's pointers, and the panic boundary. Nothing else lives here.
+//!
+//! The rule: a function reads every input by value (unaligned where needed) before it forms
+//! any reference or writes any output, and writes its outputs through raw pointers after the
+//! last read. Arguments that overlap (an output inside an input) or that are misaligned (a
+//! struct inside a packed record) are then simply correct. Slices are formed only for a
+//! count above 0, and only from aligned pointers; a misaligned array is copied first.
 
+use std::borrow::Cow;
 use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use bgprogress::Error;
+use crate::error::bg_result;
 
-/// The result of a bgprogress function: `BG_OK` (0) or an error code. The values are part of
-/// the ABI and never change; `bg_result_message` describes each.
-#[allow(non_camel_case_types)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u32)]
-pub enum bg_result {
-    /// Success.
-    BG_OK = 0,
-    /// A required pointer argument was NULL.
-    BG_ERR_NULL_POINTER = 1,
-    /// The answer needs BytesTotal, and it is BG_SIZE_UNKNOWN.
-    BG_ERR_SIZE_UNKNOWN = 2,
-    /// BytesTransferred is, or would become, greater than a known BytesTotal.
-    BG_ERR_BYTES_EXCEED_TOTAL = 3,
-    /// FilesTransferred is, or would become, greater than FilesTotal.
-    BG_ERR_FILES_EXCEED_TOTAL = 4,
-    /// A byte count would reach UINT64_MAX (reserved for BG_SIZE_UNKNOWN).
-    BG_ERR_OVERFLOW = 5,
-    /// A file count would pass UINT32_MAX.
-    BG_ERR_TOO_MANY_FILES = 6,
-    /// No transfer rate can be estimated yet (tracker only).
-    BG_ERR_NOT_ENOUGH_DATA = 7,
-    /// A panic or other internal fault was caught at the boundary; never expected.
-    BG_ERR_INTERNAL = 8,
-    /// A size was resolved, but no file of unknown size is pending (tracker only).
-    BG_ERR_NO_UNKNOWN_SIZE = 9,
-    /// More bytes rewound than were transferred (tracker only).
-    BG_ERR_UNDERFLOW = 10,
-    /// A range has length 0, or does not lie inside the file, or its end passes UINT64_MAX.
-    BG_ERR_INVALID_RANGE = 11,
-    /// Two ranges share a byte.
-    BG_ERR_OVERLAPPING_RANGES = 12,
-}
-
-impl From<Error> for bg_result {
-    fn from(e: Error) -> Self {
-        use bg_result::*;
-        match e {
-            Error::NullPointer => BG_ERR_NULL_POINTER,
-            Error::SizeUnknown => BG_ERR_SIZE_UNKNOWN,
-            Error::BytesExceedTotal => BG_ERR_BYTES_EXCEED_TOTAL,
-            Error::FilesExceedTotal => BG_ERR_FILES_EXCEED_TOTAL,
-            Error::Overflow => BG_ERR_OVERFLOW,
-            Error::TooManyFiles => BG_ERR_TOO_MANY_FILES,
-            Error::NotEnoughData => BG_ERR_NOT_ENOUGH_DATA,
-            Error::Internal => BG_ERR_INTERNAL,
-            Error::NoUnknownSize => BG_ERR_NO_UNKNOWN_SIZE,
-            Error::Underflow => BG_ERR_UNDERFLOW,
-            Error::InvalidRange => BG_ERR_INVALID_RANGE,
-            Error::OverlappingRanges => BG_ERR_OVERLAPPING_RANGES,
-        }
-    }
-}
-
-/// `p` as a shared reference, or [`Error::NullPointer`].
+/// `*p`, read by value at any alignment, or `BG_ERR_NULL_POINTER`.
 ///
 /// # Safety
-/// `p` is NULL or points to a valid, aligned `T` that outlives `'a`.
-pub(crate) unsafe fn try_ref<'a, T>(p: *const T) -> Result<&'a T, Error> {
-    p.as_ref().ok_or(Error::NullPointer)
-}
-
-/// `p` as an exclusive reference, or [`Error::NullPointer`].
-///
-/// # Safety
-/// `p` is NULL or points to a valid, aligned `T` that outlives `'a` and nothing else uses.
-pub(crate) unsafe fn try_mut<'a, T>(p: *mut T) -> Result<&'a mut T, Error> {
-    p.as_mut().ok_or(Error::NullPointer)
-}
-
-/// [`Error::NullPointer`] when `p` is NULL but `count` elements are wanted.
-pub(crate) fn require_elements<T>(p: *const T, count: usize) -> Result<(), Error> {
-    if p.is_null() && count > 0 {
-        Err(Error::NullPointer)
+/// `p` is NULL or points to `size_of::<T>()` readable bytes that hold a valid `T`.
+#[inline]
+pub(crate) unsafe fn read<T: Copy>(p: *const T) -> Result<T, bg_result> {
+    if p.is_null() {
+        Err(bg_result::BG_ERR_NULL_POINTER)
     } else {
-        Ok(())
+        Ok(p.read_unaligned())
     }
 }
 
-/// `count` elements from `p` as a slice: NULL is allowed only for `count == 0`. A count no
-/// array in memory can have is reported as [`Error::Internal`], like a failed allocation.
+/// An output that C passed: checked non-NULL, written (at any alignment) only by [`Out::put`].
+#[derive(Debug)]
+pub(crate) struct Out<T>(*mut T);
+
+/// `p` as an output, or `BG_ERR_NULL_POINTER`. Nothing is written yet.
 ///
 /// # Safety
-/// Unless NULL, `p` points to `count` valid, aligned `T`s that outlive `'a`.
-pub(crate) unsafe fn try_slice<'a, T>(p: *const T, count: usize) -> Result<&'a [T], Error> {
-    require_elements(p, count)?;
+/// `p` is NULL or points to `size_of::<T>()` writable bytes, for as long as the `Out` lives.
+#[inline]
+pub(crate) unsafe fn output<T>(p: *mut T) -> Result<Out<T>, bg_result> {
+    if p.is_null() {
+        Err(bg_result::BG_ERR_NULL_POINTER)
+    } else {
+        Ok(Out(p))
+    }
+}
+
+impl<T> Out<T> {
+    /// Writes `value`: call it after the last read of every input.
+    #[inline]
+    pub(crate) fn put(self, value: T) {
+        // SAFETY: `output`'s caller promised `size_of::<T>()` writable bytes at this non-NULL
+        // pointer; no reference to them is alive (inputs were read by value).
+        unsafe { self.0.write_unaligned(value) }
+    }
+}
+
+/// `count` elements from `p`: NULL is allowed only for `count == 0`. An aligned array is
+/// borrowed, a misaligned one copied. A count no array in memory can have, or a copy that
+/// cannot be allocated, is `BG_ERR_INTERNAL`.
+///
+/// # Safety
+/// Unless NULL or `count == 0`, `p` points to `count` readable, valid `T`s that nothing writes
+/// while the result lives.
+pub(crate) unsafe fn read_slice<'a, T: Copy>(
+    p: *const T,
+    count: usize,
+) -> Result<Cow<'a, [T]>, bg_result> {
     if count == 0 {
-        return Ok(&[]);
+        return Ok(Cow::Borrowed(&[]));
+    }
+    if p.is_null() {
+        return Err(bg_result::BG_ERR_NULL_POINTER);
     }
     if count > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
-        return Err(Error::Internal);
+        return Err(bg_result::BG_ERR_INTERNAL);
     }
-    Ok(std::slice::from_raw_parts(p, count))
+    if p.is_aligned() {
+        return Ok(Cow::Borrowed(std::slice::from_raw_parts(p, count)));
+    }
+    let mut copy = Vec::new();
+    copy.try_reserve_exact(count)
+        .map_err(|_| bg_result::BG_ERR_INTERNAL)?;
+    copy.extend((0..count).map(|i| p.add(i).read_unaligned()));
+    Ok(Cow::Owned(copy))
 }
 
 /// The first `len` bytes at `buf` as a text buffer, at most `max` of them (no more are ever
-/// written); a NULL `buf` is an empty buffer, whatever `len` says.
+/// written). A NULL `buf`, or `len == 0`, is an empty buffer: nothing is formed or written.
 ///
 /// # Safety
-/// Unless NULL, `buf` points to `len` writable bytes that outlive `'a`.
+/// Unless NULL or `len == 0`, `buf` points to `len` writable bytes that outlive `'a` and that
+/// no live reference covers.
 pub(crate) unsafe fn text_buffer<'a>(buf: *mut c_char, len: usize, max: usize) -> &'a mut [u8] {
-    match try_mut(buf.cast::<u8>()) {
-        Ok(first) => std::slice::from_raw_parts_mut(first, len.min(max)),
-        Err(_) => &mut [],
+    if buf.is_null() || len == 0 {
+        return &mut [];
     }
+    std::slice::from_raw_parts_mut(buf.cast::<u8>(), len.min(max))
 }
 
 /// Runs `f`, returning `on_panic` instead of unwinding into C.
+#[inline]
 pub(crate) fn catch_panic<T>(on_panic: T, f: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(on_panic)
 }
 
-/// Runs `f` behind the panic boundary and maps its outcome to a [`bg_result`].
-pub(crate) fn ffi_result(f: impl FnOnce() -> Result<(), Error>) -> bg_result {
+/// Runs `f` behind the panic boundary and returns its outcome as a [`bg_result`].
+#[inline]
+pub(crate) fn ffi_result(f: impl FnOnce() -> Result<(), bg_result>) -> bg_result {
     catch_panic(bg_result::BG_ERR_INTERNAL, || match f() {
         Ok(()) => bg_result::BG_OK,
-        Err(e) => e.into(),
+        Err(e) => e,
     })
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_match_the_core() {
-        for e in Error::ALL {
-            assert_eq!(bg_result::from(e) as u32, e.code(), "{e:?}");
-        }
-        assert_eq!(bg_result::BG_OK as u32, 0);
-    }
 
     #[test]
     #[allow(clippy::panic)]
@@ -152,15 +130,49 @@ mod tests {
 
     #[test]
     fn slices() {
-        let xs = [1u8, 2];
+        let xs = [1u64, 2];
         unsafe {
-            assert_eq!(try_slice::<u8>(std::ptr::null(), 0), Ok(&[][..]));
             assert_eq!(
-                try_slice::<u8>(std::ptr::null(), 1),
-                Err(Error::NullPointer)
+                read_slice::<u64>(std::ptr::null(), 0).as_deref(),
+                Ok(&[][..])
             );
-            assert_eq!(try_slice(xs.as_ptr(), 2), Ok(&xs[..]));
-            assert_eq!(try_slice(xs.as_ptr(), usize::MAX), Err(Error::Internal));
+            assert_eq!(
+                read_slice::<u64>(std::ptr::null(), 1).map(|c| c.len()),
+                Err(bg_result::BG_ERR_NULL_POINTER)
+            );
+            assert!(matches!(read_slice(xs.as_ptr(), 2), Ok(Cow::Borrowed(s)) if s == xs));
+            assert_eq!(
+                read_slice(xs.as_ptr(), usize::MAX).map(|c| c.len()),
+                Err(bg_result::BG_ERR_INTERNAL)
+            );
+        }
+    }
+
+    #[test]
+    fn misaligned_slices_are_copied() {
+        let mut bytes = [0u8; 8 * 3 + 8];
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        // The first offset at which a u64 is misaligned, whatever the array's own address.
+        let off = (1..8)
+            .find(|o| (bytes.as_ptr() as usize + o) % std::mem::align_of::<u64>() != 0)
+            .unwrap();
+        let p = unsafe { bytes.as_ptr().add(off) }.cast::<u64>();
+        let got = unsafe { read_slice(p, 3) }.map(|c| (matches!(c, Cow::Owned(_)), c.into_owned()));
+        let want: Vec<u64> = (0..3)
+            .map(|i| u64::from_ne_bytes(bytes[off + 8 * i..off + 8 * i + 8].try_into().unwrap()))
+            .collect();
+        assert_eq!(got, Ok((true, want)));
+    }
+
+    #[test]
+    fn empty_text_buffers_form_nothing() {
+        let mut b = [1u8; 4];
+        unsafe {
+            assert!(text_buffer(b.as_mut_ptr().cast(), 0, 10).is_empty());
+            assert!(text_buffer(std::ptr::null_mut(), 5, 10).is_empty());
+            assert_eq!(text_buffer(b.as_mut_ptr().cast(), 4, 2).len(), 2);
         }
     }
 }

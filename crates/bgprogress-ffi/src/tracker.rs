@@ -1,18 +1,22 @@
-//! `bg_tracker`: the live, thread-safe progress of a job.
+//! bg_tracker: the live, thread-safe progress of a job.
 
 use std::alloc::{alloc, Layout};
 
 use bgprogress::{JobProgress, Tracker};
 
-use crate::boundary::{bg_result, catch_panic, ffi_result, try_mut, try_ref};
+use crate::boundary::{catch_panic, ffi_result, output};
+use crate::error::bg_result;
 
-/// A live job progress that any number of threads may update and read at once (an opaque
-/// handle: create it with `bg_tracker_new`, release it with `bg_tracker_free`).
+/// A live job progress that any number of threads may update and read at once: an opaque
+/// handle. Its functions: bg_tracker_new and bg_tracker_free; the updates
+/// bg_tracker_add_file, bg_tracker_add_bytes, bg_tracker_complete_file,
+/// bg_tracker_resolve_size and bg_tracker_rewind_bytes; the readings bg_tracker_snapshot,
+/// bg_tracker_rate and bg_tracker_eta.
 ///
-/// Updates follow the rules and errors of the `bg_job_progress_*` mutators, all or nothing.
+/// Updates follow the rules and errors of the bg_job_progress_* mutators, all or nothing.
 /// The tracker also keeps the sum of the known sizes while some file's size is unknown, so
-/// `bg_tracker_resolve_size` can make BytesTotal known again, and it can take bytes back with
-/// `bg_tracker_rewind_bytes`. Every snapshot passes `bg_job_progress_validate` and is the
+/// bg_tracker_resolve_size can make BytesTotal known again, and it can take bytes back with
+/// bg_tracker_rewind_bytes. Every snapshot passes bg_job_progress_validate and is the
 /// state after exactly the updates ordered before it, each whole; successive snapshots never
 /// go backwards (BytesTransferred drops only by a rewind, file counts never drop, a known
 /// BytesTotal never drops). Writers never wait for readers (a seqlock; an uncontended update
@@ -22,8 +26,18 @@ pub struct bg_tracker {
     inner: Tracker,
 }
 
+/// The tracker behind a handle, or BG_ERR_NULL_POINTER.
+///
+/// # Safety
+/// t is NULL or a live tracker from bg_tracker_new.
+unsafe fn tracker<'a>(t: *const bg_tracker) -> Result<&'a Tracker, bg_result> {
+    t.as_ref()
+        .map(|t| &t.inner)
+        .ok_or(bg_result::BG_ERR_NULL_POINTER)
+}
+
 /// A new, empty tracker, or NULL if memory cannot be allocated. Release it with
-/// `bg_tracker_free`.
+/// bg_tracker_free.
 #[no_mangle]
 pub extern "C" fn bg_tracker_new() -> *mut bg_tracker {
     catch_panic(std::ptr::null_mut(), || {
@@ -43,11 +57,11 @@ pub extern "C" fn bg_tracker_new() -> *mut bg_tracker {
     })
 }
 
-/// Releases a tracker from `bg_tracker_new`. NULL is a no-op. No other call may use `t` at the
+/// Releases a tracker from bg_tracker_new. NULL is a no-op. No other call may use t at the
 /// same time or afterwards.
 ///
 /// # Safety
-/// `t` is NULL or a tracker from `bg_tracker_new` not yet freed.
+/// t is NULL or a tracker from bg_tracker_new not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_free(t: *mut bg_tracker) {
     catch_panic((), || {
@@ -57,113 +71,113 @@ pub unsafe extern "C" fn bg_tracker_free(t: *mut bg_tracker) {
     })
 }
 
-/// Adds a file of `size` bytes, or of unknown size with `BG_SIZE_UNKNOWN`. Errors, in order:
-/// `BG_ERR_NULL_POINTER`; `BG_ERR_TOO_MANY_FILES`; `BG_ERR_OVERFLOW` when the sum of the known
+/// Adds a file of size bytes, or of unknown size with BG_SIZE_UNKNOWN. Errors, in order:
+/// BG_ERR_NULL_POINTER; BG_ERR_TOO_MANY_FILES; BG_ERR_OVERFLOW when the sum of the known
 /// sizes would reach UINT64_MAX (that sum is kept even while some size is unknown).
 ///
 /// # Safety
-/// `t` is NULL or a live tracker.
+/// t is NULL or a live tracker.
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_add_file(t: *mut bg_tracker, size: u64) -> bg_result {
-    ffi_result(|| try_ref(t)?.inner.add_file(size))
+    ffi_result(|| Ok(tracker(t)?.add_file(size)?))
 }
 
-/// Counts `n` more transferred bytes. Errors, in order: `BG_ERR_NULL_POINTER`;
-/// `BG_ERR_OVERFLOW` when BytesTransferred would reach UINT64_MAX; `BG_ERR_BYTES_EXCEED_TOTAL`
+/// Counts n more transferred bytes. Errors, in order: BG_ERR_NULL_POINTER;
+/// BG_ERR_OVERFLOW when BytesTransferred would reach UINT64_MAX; BG_ERR_BYTES_EXCEED_TOTAL
 /// when it would pass a known BytesTotal.
 ///
 /// # Safety
-/// `t` is NULL or a live tracker.
+/// t is NULL or a live tracker.
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_add_bytes(t: *mut bg_tracker, n: u64) -> bg_result {
-    ffi_result(|| try_ref(t)?.inner.add_bytes(n))
+    ffi_result(|| Ok(tracker(t)?.add_bytes(n)?))
 }
 
-/// Counts one more transferred file. Errors: `BG_ERR_NULL_POINTER`;
-/// `BG_ERR_FILES_EXCEED_TOTAL` when FilesTransferred would pass FilesTotal.
+/// Counts one more transferred file. Errors: BG_ERR_NULL_POINTER;
+/// BG_ERR_FILES_EXCEED_TOTAL when FilesTransferred would pass FilesTotal.
 ///
 /// # Safety
-/// `t` is NULL or a live tracker.
+/// t is NULL or a live tracker.
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_complete_file(t: *mut bg_tracker) -> bg_result {
-    ffi_result(|| try_ref(t)?.inner.complete_file())
+    ffi_result(|| Ok(tracker(t)?.complete_file()?))
 }
 
-/// Says that one file added with `BG_SIZE_UNKNOWN` now has a known `size`: it joins the known
+/// Says that one file added with BG_SIZE_UNKNOWN now has a known size: it joins the known
 /// sum, and BytesTotal is known again once no size is pending. Errors, in order:
-/// `BG_ERR_NULL_POINTER`; `BG_ERR_SIZE_UNKNOWN` when `size` is `BG_SIZE_UNKNOWN`;
-/// `BG_ERR_NO_UNKNOWN_SIZE` when no such file is pending; `BG_ERR_OVERFLOW` when the known sum
-/// would reach UINT64_MAX; `BG_ERR_BYTES_EXCEED_TOTAL` when it resolves the last unknown size
+/// BG_ERR_NULL_POINTER; BG_ERR_SIZE_UNKNOWN when size is BG_SIZE_UNKNOWN;
+/// BG_ERR_NO_UNKNOWN_SIZE when no such file is pending; BG_ERR_OVERFLOW when the known sum
+/// would reach UINT64_MAX; BG_ERR_BYTES_EXCEED_TOTAL when it resolves the last unknown size
 /// and the total would be below BytesTransferred.
 ///
 /// # Safety
-/// `t` is NULL or a live tracker.
+/// t is NULL or a live tracker.
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_resolve_size(t: *mut bg_tracker, size: u64) -> bg_result {
-    ffi_result(|| try_ref(t)?.inner.resolve_size(size))
+    ffi_result(|| Ok(tracker(t)?.resolve_size(size)?))
 }
 
-/// Takes back `n` transferred bytes, for a file that restarts from zero because its remote
-/// copy changed. Errors: `BG_ERR_NULL_POINTER`; `BG_ERR_UNDERFLOW` when `n` is more than
+/// Takes back n transferred bytes, for a file that restarts from zero because its remote
+/// copy changed. Errors: BG_ERR_NULL_POINTER; BG_ERR_UNDERFLOW when n is more than
 /// BytesTransferred.
 ///
 /// # Safety
-/// `t` is NULL or a live tracker.
+/// t is NULL or a live tracker.
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_rewind_bytes(t: *mut bg_tracker, n: u64) -> bg_result {
-    ffi_result(|| try_ref(t)?.inner.rewind_bytes(n))
+    ffi_result(|| Ok(tracker(t)?.rewind_bytes(n)?))
 }
 
-/// Writes a consistent copy of the progress to `*out`; it always passes
-/// `bg_job_progress_validate`. Error: `BG_ERR_NULL_POINTER` (for `t` or `out`).
+/// Writes a consistent copy of the progress to *out; it always passes
+/// bg_job_progress_validate. Error: BG_ERR_NULL_POINTER (for t or out).
 ///
 /// # Safety
-/// `t` is NULL or a live tracker; `out` is NULL or writable.
+/// t is NULL or a live tracker; out is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_snapshot(
     t: *const bg_tracker,
     out: *mut JobProgress,
 ) -> bg_result {
     ffi_result(|| {
-        let (t, out) = (try_ref(t)?, try_mut(out)?);
-        *out = t.inner.snapshot();
+        let (t, o) = (tracker(t)?, output(out)?);
+        o.put(t.snapshot());
         Ok(())
     })
 }
 
-/// Writes to `*bytes_per_second` the transfer rate: the bytes added (rewinds not taken off)
+/// Writes to *bytes_per_second the transfer rate: the bytes added (rewinds not taken off)
 /// per second over a sliding window of about 5 seconds, ending now. The window's samples are
-/// taken by `bg_tracker_rate` and `bg_tracker_eta` themselves (at most one each 0.5 s), so
+/// taken by bg_tracker_rate and bg_tracker_eta themselves (at most one each 0.5 s), so
 /// call one of them regularly, as a progress display does; early on the window starts at the
-/// tracker's creation. Errors: `BG_ERR_NULL_POINTER`; `BG_ERR_NOT_ENOUGH_DATA` until a byte
+/// tracker's creation. Errors: BG_ERR_NULL_POINTER; BG_ERR_NOT_ENOUGH_DATA until a byte
 /// was added and at least 100 ms are covered.
 ///
 /// # Safety
-/// `t` is NULL or a live tracker; `bytes_per_second` is NULL or writable.
+/// t is NULL or a live tracker; bytes_per_second is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_rate(
     t: *const bg_tracker,
     bytes_per_second: *mut f64,
 ) -> bg_result {
     ffi_result(|| {
-        let (t, out) = (try_ref(t)?, try_mut(bytes_per_second)?);
-        *out = t.inner.rate()?;
+        let (t, o) = (tracker(t)?, output(bytes_per_second)?);
+        o.put(t.rate()?);
         Ok(())
     })
 }
 
-/// Writes to `*seconds` the estimated time until every byte is in: the remaining bytes
-/// divided by `bg_tracker_rate`; 0.0 when nothing remains; INFINITY when the rate is 0
-/// (stalled). Errors, in order: `BG_ERR_NULL_POINTER`; `BG_ERR_SIZE_UNKNOWN` while the size
-/// is unknown; then those of `bg_tracker_rate`.
+/// Writes to *seconds the estimated time until every byte is in: the remaining bytes
+/// divided by bg_tracker_rate; 0.0 when nothing remains; INFINITY when the rate is 0
+/// (stalled). Errors, in order: BG_ERR_NULL_POINTER; BG_ERR_SIZE_UNKNOWN while the size
+/// is unknown; then those of bg_tracker_rate.
 ///
 /// # Safety
-/// `t` is NULL or a live tracker; `seconds` is NULL or writable.
+/// t is NULL or a live tracker; seconds is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_eta(t: *const bg_tracker, seconds: *mut f64) -> bg_result {
     ffi_result(|| {
-        let (t, out) = (try_ref(t)?, try_mut(seconds)?);
-        *out = t.inner.eta()?;
+        let (t, o) = (tracker(t)?, output(seconds)?);
+        o.put(t.eta()?);
         Ok(())
     })
 }

@@ -1,6 +1,6 @@
 //! `BG_FILE_PROGRESS`, and the job progress of a set of files.
 
-use crate::job::add_bytes_below_max;
+use crate::arith::add_bytes_below_max;
 use crate::{Error, JobProgress, SIZE_UNKNOWN};
 
 /// The progress of one file: `BG_FILE_PROGRESS`.
@@ -171,7 +171,7 @@ impl ChunkSums {
     }
 
     /// The same loop compiled for AVX2, which has the 64-bit compares it needs to vectorize
-    /// (the x86_64 baseline, SSE2, has none: there the loop runs 2 to 3 times slower).
+    /// (the x86_64 baseline, SSE2, has none; the README's performance section has the figures).
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     #[allow(unsafe_code)]
     #[target_feature(enable = "avx2")]

@@ -1,6 +1,6 @@
-//! The text of a job's progress, and writing text into a C-style buffer.
+//! The text of a job's progress.
 
-use core::fmt::{self, Display, Write};
+use core::fmt::{self, Display};
 
 use crate::JobProgress;
 
@@ -74,59 +74,6 @@ impl Display for JobProgress {
     }
 }
 
-/// A buffer of this many bytes always holds the whole text of a job's progress, NUL included
-/// (`BG_FORMAT_BUFFER_SIZE` in C): the longest text is well under it.
-pub const FORMAT_BUFFER_SIZE: usize = 256;
-
-/// Writes `text` into `buf` with the C `snprintf` contract and returns the length of the whole
-/// text (without a NUL): at most `buf.len()` bytes are written, the last of them a NUL, so the
-/// text is cut when the buffer is too short; an empty `buf` is left alone.
-///
-/// ```
-/// use bgprogress::{format_to_buffer, JobProgress};
-/// let job = JobProgress::new(100, 50, 1, 0);
-/// let mut buf = [0xffu8; 8];
-/// let len = format_to_buffer(&job, &mut buf);
-/// assert_eq!(len, "50 B of 100 B (50%), 0 of 1 files".len());
-/// assert_eq!(&buf, b"50 B of\0");
-/// ```
-pub fn format_to_buffer(text: &dyn Display, buf: &mut [u8]) -> usize {
-    let mut w = Truncating {
-        buf,
-        written: 0,
-        len: 0,
-    };
-    // Truncating::write_str never fails, and Display impls that fail on their own are the
-    // caller's; the length counted so far is the best answer then.
-    let _ = write!(w, "{text}");
-    if let Some(last) = w.buf.len().checked_sub(1) {
-        w.buf[w.written.min(last)] = 0;
-    }
-    w.len
-}
-
-/// Keeps what fits before the final NUL, and counts everything.
-struct Truncating<'a> {
-    buf: &'a mut [u8],
-    written: usize,
-    len: usize,
-}
-
-impl Write for Truncating<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let room = self
-            .buf
-            .len()
-            .saturating_sub(1)
-            .saturating_sub(self.written);
-        let n = room.min(s.len());
-        self.buf[self.written..self.written + n].copy_from_slice(&s.as_bytes()[..n]);
-        self.written += n;
-        self.len += s.len();
-        Ok(())
-    }
-}
-
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
@@ -182,39 +129,5 @@ mod tests {
             JobProgress::new(0, 0, 0, 0).to_string(),
             "0 B of 0 B (0%), 0 of 0 files"
         );
-    }
-
-    #[test]
-    fn longest_texts_fit_the_buffer_size() {
-        let max = u64::MAX;
-        for job in [
-            JobProgress::new(max - 1, max - 1, u32::MAX, u32::MAX),
-            JobProgress::new(1023 << 50, (1023 << 50) + 1, u32::MAX, u32::MAX),
-            JobProgress::new(SIZE_UNKNOWN, max, u32::MAX - 1, u32::MAX),
-        ] {
-            let longest_reason = crate::Error::ALL
-                .iter()
-                .map(|e| e.message().len())
-                .max()
-                .unwrap();
-            let bound = job.to_string().len() + longest_reason;
-            assert!(bound < FORMAT_BUFFER_SIZE, "{job}");
-        }
-    }
-
-    #[test]
-    fn buffer_follows_snprintf() {
-        let job = JobProgress::new(10, 5, 1, 0);
-        let text = job.to_string();
-        for len in 0..text.len() + 3 {
-            let mut buf = vec![0xAAu8; len];
-            assert_eq!(format_to_buffer(&job, &mut buf), text.len());
-            if len > 0 {
-                let kept = (len - 1).min(text.len());
-                assert_eq!(&buf[..kept], &text.as_bytes()[..kept]);
-                assert_eq!(buf[kept], 0);
-                assert!(buf[kept + 1..].iter().all(|&b| b == 0xAA));
-            }
-        }
     }
 }

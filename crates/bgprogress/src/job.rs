@@ -1,5 +1,6 @@
 //! `BG_JOB_PROGRESS`: reading and changing the progress of a whole job.
 
+use crate::arith::{add_bytes_below_max, exact_fraction, exact_percent};
 use crate::{Error, SIZE_UNKNOWN};
 
 /// The progress of a job: `BG_JOB_PROGRESS`.
@@ -8,7 +9,7 @@ use crate::{Error, SIZE_UNKNOWN};
 /// ULONG FilesTotal; ULONG FilesTransferred;`, with the 32-bit Windows `ULONG`) on every target.
 /// For upload jobs the progress applies to the upload file, not the reply file.
 ///
-/// A value is valid when it passes `validate` (in C, `bg_job_progress_validate`); every
+/// A value is valid when it passes `validate` (`bg_job_progress_validate`); every
 /// function that answers a question about it, or changes it, validates it first.
 #[cfg(not(bgprogress_sdk_job_types))] // see lib.rs: for the header only
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -26,53 +27,6 @@ pub struct JobProgress {
     pub files_total: u32,
     /// Number of files transferred.
     pub files_transferred: u32,
-}
-
-/// `a + b`, unless the sum would reach `u64::MAX` (reserved for `SIZE_UNKNOWN`).
-#[inline]
-pub(crate) fn add_bytes_below_max(a: u64, b: u64) -> Result<u64, Error> {
-    match a.checked_add(b) {
-        Some(sum) if sum != u64::MAX => Ok(sum),
-        _ => Err(Error::Overflow),
-    }
-}
-
-/// `floor(num * 100 / den)`, exact for any `num <= den` (`den > 0`).
-#[inline]
-pub(crate) fn exact_percent(num: u64, den: u64) -> u32 {
-    if let Some(scaled) = num.checked_mul(100) {
-        return (scaled / den) as u32;
-    }
-    exact_percent_large(num, den)
-}
-
-/// [`exact_percent`] for counts above 2^57, out of line so that the common path needs no
-/// registers saved: a 128-bit division is a slow library call, so estimate in floating point
-/// (off by at most one) and correct with exact 128-bit products.
-#[cold]
-#[inline(never)]
-fn exact_percent_large(num: u64, den: u64) -> u32 {
-    let (target, den) = (u128::from(num) * 100, u128::from(den));
-    let mut q = (num as f64 / den as f64 * 100.0) as u128;
-    while q * den > target {
-        q -= 1;
-    }
-    while (q + 1) * den <= target {
-        q += 1;
-    }
-    q as u32
-}
-
-/// `num / den` in `[0.0, 1.0]`: 1.0 only when `num == den`, above 0.0 whenever `num > 0`.
-#[inline]
-pub(crate) fn exact_fraction(num: u64, den: u64) -> f64 {
-    if num >= den {
-        return 1.0;
-    }
-    // Rounding may carry a quotient just below 1 up to 1.0; the largest double below 1.0 is
-    // the honest answer then. A positive quotient is at least 2^-64, far from underflow.
-    const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
-    (num as f64 / den as f64).min(BELOW_ONE)
 }
 
 impl JobProgress {
@@ -310,30 +264,6 @@ mod tests {
             Ok(())
         );
         assert_eq!(JobProgress::new(0, 0, 0, 0).validate(), Ok(()));
-    }
-
-    #[test]
-    fn exact_percent_agrees_with_128_bit_division() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut cases = vec![
-            (MAX - 1, MAX - 1),
-            (MAX - 2, MAX - 1),
-            (1, MAX - 1),
-            (MAX / 100 + 1, MAX / 50),
-        ];
-        for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let den = (x >> (x % 8)).max(1);
-            cases.push((x.wrapping_mul(31) % (den + 1).max(1), den));
-            cases.push((den - den / (1 + x % 1000), den));
-        }
-        for (num, den) in cases {
-            let num = num.min(den);
-            let want = (u128::from(num) * 100 / u128::from(den)) as u32;
-            assert_eq!(exact_percent(num, den), want, "{num} / {den}");
-        }
     }
 
     #[test]

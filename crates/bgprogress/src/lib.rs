@@ -43,6 +43,7 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+mod arith;
 mod error;
 mod file;
 mod format;
@@ -50,25 +51,23 @@ mod job;
 mod layout;
 mod range;
 mod reply;
-#[cfg(feature = "std")]
-mod sync;
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", target_has_atomic = "64"))]
 mod tracker;
 #[cfg(all(windows, feature = "windows"))]
 mod windows;
 
 pub use error::Error;
 pub use file::FileProgress;
-pub use format::{format_to_buffer, Size, FORMAT_BUFFER_SIZE};
+pub use format::Size;
 pub use job::JobProgress;
 #[cfg(feature = "alloc")]
 pub use range::ranges_total;
 pub use range::{FileRange, LENGTH_TO_EOF};
 pub use reply::ReplyProgress;
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", target_has_atomic = "64"))]
 pub use tracker::{Clock, ManualClock, MonotonicClock, Tracker, RATE_MIN_SPAN, RATE_WINDOW};
 
-/// The value of `BytesTotal` (in Rust `bytes_total`) while the total size is not known
+/// The value of BytesTotal while the total size is not known
 /// (`BG_SIZE_UNKNOWN`).
 ///
 /// It is the largest 64-bit value (`UINT64_MAX`), so no byte count may ever reach it.

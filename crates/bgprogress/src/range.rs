@@ -1,7 +1,9 @@
 //! `BG_FILE_RANGE`: the byte ranges wanted from a file, and how many bytes they make.
 
 #[cfg(feature = "alloc")]
-use crate::{job::add_bytes_below_max, Error, SIZE_UNKNOWN};
+use crate::arith::add_bytes_below_max;
+#[cfg(feature = "alloc")]
+use crate::{Error, SIZE_UNKNOWN};
 
 /// A `length` that means "to the end of the file" (`BG_LENGTH_TO_EOF`, `UINT64_MAX`).
 #[cfg(not(bgprogress_sdk_range_types))] // see lib.rs: for the header only
@@ -63,7 +65,7 @@ impl FileRange {
 /// `LENGTH_TO_EOF` range must start before the end); then [`Error::OverlappingRanges`] when
 /// two ranges, in any order, share a byte; then [`Error::Overflow`] when the sum would reach
 /// `u64::MAX`. The overlap check sorts a copy of the ends: O(n log n) time and O(n) memory
-/// (an allocation failure is reported as [`Error::Internal`]).
+/// (an allocation failure is reported as [`Error::AllocationFailed`]).
 ///
 /// ```
 /// use bgprogress::{ranges_total, Error, FileRange, LENGTH_TO_EOF, SIZE_UNKNOWN};
@@ -83,7 +85,7 @@ pub fn ranges_total(ranges: &[FileRange], file_size: u64) -> Result<u64, Error> 
     let mut spans = alloc::vec::Vec::new();
     spans
         .try_reserve_exact(ranges.len())
-        .map_err(|_| Error::Internal)?;
+        .map_err(|_| Error::AllocationFailed)?;
     for r in ranges {
         let end = r.end(file_size).ok_or(Error::InvalidRange)?;
         spans.push((u128::from(r.initial_offset), end));

@@ -1,6 +1,6 @@
 //! `BG_JOB_REPLY_PROGRESS`: the reply file of an upload-reply job.
 
-use crate::job::exact_percent;
+use crate::arith::exact_percent;
 use crate::{Error, SIZE_UNKNOWN};
 
 /// The progress of the reply of an upload-reply job: `BG_JOB_REPLY_PROGRESS`.

@@ -230,7 +230,7 @@ proptest! {
             Some((f, reason)) => (f, Some(reason.trim_end_matches(']'))),
             None => (text.as_str(), None),
         };
-        prop_assert_eq!(invalid, p.validate().err().map(|e| e.message()));
+        prop_assert_eq!(invalid.map(str::to_owned), p.validate().err().map(|e| e.to_string()));
         let (bytes, files) = figures.rsplit_once(", ").unwrap();
         prop_assert_eq!(files, format!("{} of {} files", p.files_transferred, p.files_total));
         let (transferred, rest) = bytes.split_once(" of ").unwrap();

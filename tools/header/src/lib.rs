@@ -31,15 +31,19 @@ fn after_includes() -> String {
  * directly to what IBackgroundCopyJob::GetProgress fills. The layouts are the same.
  */
 #if defined(__bits_h__) || defined(__deliveryoptimization_h__)
+/* Set when the SDK declared BG_JOB_PROGRESS, BG_FILE_PROGRESS and BG_SIZE_UNKNOWN. */
 #define BGPROGRESS_SDK_JOB_TYPES 1
 #endif
 #if defined(__bits1_5_h__) || defined(__deliveryoptimization_h__)
+/* Set when the SDK declared BG_JOB_REPLY_PROGRESS. */
 #define BGPROGRESS_SDK_REPLY_TYPES 1
 #endif
 #if defined(_BG_FILE_RANGE_DEFINED)
+/* Set when the SDK (<bits2_0.h>) declared BG_FILE_RANGE and BG_LENGTH_TO_EOF. */
 #define BGPROGRESS_SDK_RANGE_TYPES 1
 #else
-/* Declared below: a later <bits2_0.h> must not declare it again. */
+/* The SDK's own guard for BG_FILE_RANGE: declared below, so a later <bits2_0.h> must not
+ * declare it again. */
 #define _BG_FILE_RANGE_DEFINED
 #endif
 "#,
@@ -62,5 +66,116 @@ pub fn generate() -> Result<String, String> {
         .map_err(|e| format!("cbindgen: {e}"))?;
     let mut out = Vec::new();
     bindings.write(&mut out);
-    String::from_utf8(out).map_err(|e| format!("cbindgen wrote invalid UTF-8: {e}"))
+    let text = String::from_utf8(out).map_err(|e| format!("cbindgen wrote invalid UTF-8: {e}"))?;
+    let ordered = functions_in_module_order(&for_c_readers(&text))?;
+    tracker_type_before_its_functions(&ordered)
+}
+
+/// The exported function names of the FFI crate, in reading order: its modules in the order
+/// lib.rs declares them, each module's functions in source order. (cbindgen emits modules
+/// in alphabetical order.)
+fn reading_order() -> Result<Vec<String>, String> {
+    let src = workspace_root().join("crates/bgprogress-ffi/src");
+    let read = |name: &str| {
+        std::fs::read_to_string(src.join(name)).map_err(|e| format!("reading {name}: {e}"))
+    };
+    let mut names = Vec::new();
+    for line in read("lib.rs")?.lines() {
+        let Some(module) = line.strip_prefix("mod ").and_then(|m| m.strip_suffix(';')) else {
+            continue;
+        };
+        for part in read(&format!("{module}.rs"))?
+            .split("extern \"C\" fn ")
+            .skip(1)
+        {
+            let name: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
+/// The function declarations (each with its doc comment) sorted into [`reading_order`].
+fn functions_in_module_order(header: &str) -> Result<String, String> {
+    const OPEN: &str = "extern \"C\" {\n#endif // __cplusplus\n\n";
+    const CLOSE: &str = "\n#ifdef __cplusplus\n}  // extern \"C\"";
+    let start = header.find(OPEN).ok_or("no extern \"C\" block")? + OPEN.len();
+    let end = header
+        .rfind(CLOSE)
+        .ok_or("no end of the extern \"C\" block")?;
+    let order = reading_order()?;
+    let mut blocks = Vec::new();
+    for block in header[start..end]
+        .split("\n\n")
+        .filter(|b| !b.trim().is_empty())
+    {
+        let name = order
+            .iter()
+            .position(|n| block.contains(&format!("{n}(")))
+            .ok_or_else(|| format!("a declaration of no known function: {block}"))?;
+        blocks.push((name, block.trim_end_matches('\n')));
+    }
+    blocks.sort_by_key(|(rank, _)| *rank);
+    let body: Vec<&str> = blocks.iter().map(|(_, b)| *b).collect();
+    Ok(format!(
+        "{}{}\n{}",
+        &header[..start],
+        body.join("\n\n"),
+        &header[end..]
+    ))
+}
+
+/// The doc comments as C readers read them: rustdoc's Markdown code spans lose their
+/// backticks, its escaped brackets their backslashes, and its "# Safety" heading becomes a
+/// "Safety:" paragraph.
+fn for_c_readers(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    for line in header.lines() {
+        let t = line.trim_start();
+        let in_doc = t.starts_with("/**") || t.starts_with("* ") || t == "*" || t.starts_with("*/");
+        if in_doc && t == "* # Safety" {
+            out.push_str(&line.replace("# Safety", "Safety:"));
+        } else if in_doc {
+            out.push_str(
+                &line
+                    .replace('`', "")
+                    .replace("\\[", "[")
+                    .replace("\\]", "]"),
+            );
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// cbindgen declares opaque types before the structs; the header reads better with the
+/// tracker's type, and its doc, just before its functions.
+fn tracker_type_before_its_functions(header: &str) -> Result<String, String> {
+    const TYPEDEF: &str = "typedef struct bg_tracker bg_tracker;\n";
+    const FIRST_FN: &str = "bg_tracker *bg_tracker_new(void);";
+    let missing = |what: &str| format!("the generated header has no {what:?}: update tools/header");
+    let typedef_at = header.find(TYPEDEF).ok_or_else(|| missing(TYPEDEF))?;
+    let doc_at = header[..typedef_at]
+        .rfind("/**")
+        .ok_or_else(|| missing("/** before the typedef"))?;
+    let block = &header[doc_at..typedef_at + TYPEDEF.len()];
+    let rest = format!(
+        "{}{}",
+        &header[..doc_at],
+        &header[doc_at + block.len()..].trim_start_matches('\n')
+    );
+    let fn_at = rest.find(FIRST_FN).ok_or_else(|| missing(FIRST_FN))?;
+    let fn_doc_at = rest[..fn_at]
+        .rfind("/**")
+        .ok_or_else(|| missing("/** before bg_tracker_new"))?;
+    Ok(format!(
+        "{}{block}\n{}",
+        &rest[..fn_doc_at],
+        &rest[fn_doc_at..]
+    ))
 }

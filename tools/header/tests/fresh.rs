@@ -44,3 +44,50 @@ fn header_declares_the_contract() {
         assert!(!fresh.contains(unwanted), "the header has {unwanted:?}");
     }
 }
+
+#[test]
+fn header_reads_top_down_for_c_readers() {
+    let fresh = bgprogress_header::generate().expect("cbindgen failed");
+    let at = |needle: &str| {
+        fresh
+            .find(needle)
+            .unwrap_or_else(|| panic!("the header lacks {needle:?}"))
+    };
+    let order = [
+        "enum bg_result",
+        "} BG_JOB_PROGRESS;",
+        "const char *bg_result_message(",
+        "bg_result bg_job_progress_validate(",
+        "bg_result bg_job_progress_from_files(",
+        "bg_result bg_file_ranges_total(",
+        "bg_result bg_job_reply_progress_percent(",
+        "typedef struct bg_tracker bg_tracker;",
+        "bg_tracker *bg_tracker_new(void);",
+        "bg_result bg_tracker_eta(",
+    ];
+    for pair in order.windows(2) {
+        assert!(
+            at(pair[0]) < at(pair[1]),
+            "{:?} should come before {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
+    for (n, line) in fresh.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("/**") || t.starts_with('*') {
+            for rust in ['`', '#'] {
+                assert!(
+                    !t.contains(rust),
+                    "line {}: {rust} in a doc comment: {line}",
+                    n + 1
+                );
+            }
+            assert!(
+                !t.contains("](") && !t.contains("Self::") && !t.contains("in Rust"),
+                "line {}: Rust idiom: {line}",
+                n + 1
+            );
+        }
+    }
+}

@@ -2,14 +2,14 @@
 //! (`RUSTFLAGS="--cfg loom"`, see `tests/loom.rs`).
 
 #[cfg(loom)]
-pub(crate) use loom::{
+pub(super) use loom::{
     hint::spin_loop,
     sync::atomic::{AtomicU32, AtomicU64, Ordering},
     sync::Mutex,
     thread::yield_now,
 };
 #[cfg(not(loom))]
-pub(crate) use std::{
+pub(super) use std::{
     hint::spin_loop,
     sync::atomic::{AtomicU32, AtomicU64, Ordering},
     sync::Mutex,

@@ -1,0 +1,222 @@
+//! bg_result: the numbered result codes of the C interface, their messages, and the mapping
+//! from the core's errors.
+
+use std::ffi::{c_char, CStr};
+
+use bgprogress::Error;
+
+use crate::boundary::catch_panic;
+
+/// The result of a bgprogress function: BG_OK (0) or an error code. The values are part of
+/// the ABI and never change; bg_result_message describes each.
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum bg_result {
+    /// Success.
+    BG_OK = 0,
+    /// A required pointer argument was NULL.
+    BG_ERR_NULL_POINTER = 1,
+    /// The answer needs BytesTotal, and it is BG_SIZE_UNKNOWN.
+    BG_ERR_SIZE_UNKNOWN = 2,
+    /// BytesTransferred is, or would become, greater than a known BytesTotal.
+    BG_ERR_BYTES_EXCEED_TOTAL = 3,
+    /// FilesTransferred is, or would become, greater than FilesTotal.
+    BG_ERR_FILES_EXCEED_TOTAL = 4,
+    /// A byte count would reach UINT64_MAX (reserved for BG_SIZE_UNKNOWN).
+    BG_ERR_OVERFLOW = 5,
+    /// A file count would pass UINT32_MAX.
+    BG_ERR_TOO_MANY_FILES = 6,
+    /// No transfer rate can be estimated yet (tracker only).
+    BG_ERR_NOT_ENOUGH_DATA = 7,
+    /// A panic was caught at the boundary (never expected), memory for a temporary copy
+    /// could not be allocated, or a count no array in memory can have was passed.
+    BG_ERR_INTERNAL = 8,
+    /// A size was resolved, but no file of unknown size is pending (tracker only).
+    BG_ERR_NO_UNKNOWN_SIZE = 9,
+    /// More bytes rewound than were transferred (tracker only).
+    BG_ERR_UNDERFLOW = 10,
+    /// A range has length 0, or does not lie inside the file, or its end passes UINT64_MAX.
+    BG_ERR_INVALID_RANGE = 11,
+    /// Two ranges share a byte.
+    BG_ERR_OVERLAPPING_RANGES = 12,
+}
+
+impl From<Error> for bg_result {
+    fn from(e: Error) -> Self {
+        use bg_result::*;
+        match e {
+            Error::SizeUnknown => BG_ERR_SIZE_UNKNOWN,
+            Error::BytesExceedTotal => BG_ERR_BYTES_EXCEED_TOTAL,
+            Error::FilesExceedTotal => BG_ERR_FILES_EXCEED_TOTAL,
+            Error::Overflow => BG_ERR_OVERFLOW,
+            Error::TooManyFiles => BG_ERR_TOO_MANY_FILES,
+            Error::NotEnoughData => BG_ERR_NOT_ENOUGH_DATA,
+            Error::NoUnknownSize => BG_ERR_NO_UNKNOWN_SIZE,
+            Error::Underflow => BG_ERR_UNDERFLOW,
+            Error::InvalidRange => BG_ERR_INVALID_RANGE,
+            Error::OverlappingRanges => BG_ERR_OVERLAPPING_RANGES,
+            Error::AllocationFailed => BG_ERR_INTERNAL,
+        }
+    }
+}
+
+impl bg_result {
+    /// The code with this number, if there is one.
+    fn from_code(code: u32) -> Option<bg_result> {
+        use bg_result::*;
+        Some(match code {
+            0 => BG_OK,
+            1 => BG_ERR_NULL_POINTER,
+            2 => BG_ERR_SIZE_UNKNOWN,
+            3 => BG_ERR_BYTES_EXCEED_TOTAL,
+            4 => BG_ERR_FILES_EXCEED_TOTAL,
+            5 => BG_ERR_OVERFLOW,
+            6 => BG_ERR_TOO_MANY_FILES,
+            7 => BG_ERR_NOT_ENOUGH_DATA,
+            8 => BG_ERR_INTERNAL,
+            9 => BG_ERR_NO_UNKNOWN_SIZE,
+            10 => BG_ERR_UNDERFLOW,
+            11 => BG_ERR_INVALID_RANGE,
+            12 => BG_ERR_OVERLAPPING_RANGES,
+            _ => return None,
+        })
+    }
+
+    /// The English sentence for this code: the core's message for the codes that come from
+    /// its errors (a test keeps them equal), so that bg_job_progress_format's reasons and
+    /// bg_result_message agree.
+    fn message(self) -> &'static CStr {
+        use bg_result::*;
+        match self {
+            BG_OK => c"success",
+            BG_ERR_NULL_POINTER => c"a required pointer argument was NULL",
+            BG_ERR_SIZE_UNKNOWN => c"the total size is not known (BG_SIZE_UNKNOWN)",
+            BG_ERR_BYTES_EXCEED_TOTAL => {
+                c"the transferred bytes are, or would be, more than the total"
+            }
+            BG_ERR_FILES_EXCEED_TOTAL => {
+                c"the transferred files are, or would be, more than the total"
+            }
+            BG_ERR_OVERFLOW => c"a byte count would reach UINT64_MAX, reserved for BG_SIZE_UNKNOWN",
+            BG_ERR_TOO_MANY_FILES => c"a file count would pass UINT32_MAX",
+            BG_ERR_NOT_ENOUGH_DATA => c"no transfer rate can be estimated yet",
+            BG_ERR_INTERNAL => {
+                c"internal error: a panic was caught, memory could not be allocated, or a count no array can have was passed"
+            }
+            BG_ERR_NO_UNKNOWN_SIZE => c"no file of unknown size is pending",
+            BG_ERR_UNDERFLOW => c"more bytes were rewound than were transferred",
+            BG_ERR_INVALID_RANGE => c"a range is empty, outside the file, or ends past UINT64_MAX",
+            BG_ERR_OVERLAPPING_RANGES => c"two ranges share a byte",
+        }
+    }
+}
+
+/// A static, non-NULL English sentence describing r, a bg_result value; for a number that
+/// is no bg_result value, "unknown bg_result value". Never free it.
+#[no_mangle]
+pub extern "C" fn bg_result_message(r: u32) -> *const c_char {
+    catch_panic(UNKNOWN.as_ptr(), || {
+        bg_result::from_code(r)
+            .map_or(UNKNOWN, bg_result::message)
+            .as_ptr()
+    })
+}
+
+/// The message for a number that is no bg_result value.
+const UNKNOWN: &CStr = c"unknown bg_result value";
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Every core error. The match makes the compiler point here when one is added.
+    fn every_core_error() -> Vec<Error> {
+        let all = vec![
+            Error::SizeUnknown,
+            Error::BytesExceedTotal,
+            Error::FilesExceedTotal,
+            Error::Overflow,
+            Error::TooManyFiles,
+            Error::NotEnoughData,
+            Error::NoUnknownSize,
+            Error::Underflow,
+            Error::InvalidRange,
+            Error::OverlappingRanges,
+            Error::AllocationFailed,
+        ];
+        for e in &all {
+            match e {
+                Error::SizeUnknown
+                | Error::BytesExceedTotal
+                | Error::FilesExceedTotal
+                | Error::Overflow
+                | Error::TooManyFiles
+                | Error::NotEnoughData
+                | Error::NoUnknownSize
+                | Error::Underflow
+                | Error::InvalidRange
+                | Error::OverlappingRanges
+                | Error::AllocationFailed => {}
+            }
+        }
+        all
+    }
+
+    fn text(p: *const c_char) -> &'static str {
+        unsafe { CStr::from_ptr(p) }.to_str().unwrap_or("")
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for code in 0..=1000u32 {
+            if let Some(r) = bg_result::from_code(code) {
+                assert_eq!(r as u32, code);
+            }
+        }
+        assert_eq!(bg_result::from_code(0), Some(bg_result::BG_OK));
+        assert_eq!(
+            bg_result::from_code(1),
+            Some(bg_result::BG_ERR_NULL_POINTER)
+        );
+        assert_eq!(bg_result::from_code(u32::MAX), None);
+        // Every code an error maps to is known to from_code (and so to bg_result_message).
+        for e in every_core_error() {
+            let r = bg_result::from(e);
+            assert_eq!(bg_result::from_code(r as u32), Some(r), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn core_errors_keep_their_messages() {
+        for e in every_core_error() {
+            let r = bg_result::from(e);
+            assert_ne!(r, bg_result::BG_OK);
+            if r != bg_result::BG_ERR_INTERNAL {
+                assert_eq!(
+                    r.message().to_str().ok(),
+                    Some(e.to_string().as_str()),
+                    "{e:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn messages_are_distinct_and_unknown_codes_are_said_so() {
+        let codes: Vec<u32> = (0..=1000)
+            .filter(|&c| bg_result::from_code(c).is_some())
+            .collect();
+        // Numbered from 0 without gaps (c-tests/c/layout_static.c pins each number).
+        assert_eq!(codes, (0..codes.len() as u32).collect::<Vec<u32>>());
+        let texts: Vec<&str> = codes.iter().map(|&c| text(bg_result_message(c))).collect();
+        for (i, a) in texts.iter().enumerate() {
+            assert!(!a.is_empty());
+            assert!(texts.iter().skip(i + 1).all(|b| a != b), "{a}");
+        }
+        assert_eq!(text(bg_result_message(0)), "success");
+        assert_eq!(text(bg_result_message(13)), "unknown bg_result value");
+        assert_eq!(text(bg_result_message(u32::MAX)), "unknown bg_result value");
+    }
+}

@@ -1,0 +1,98 @@
+//! The arithmetic every rule shares: sums that must stay below `u64::MAX` (reserved for
+//! `SIZE_UNKNOWN`), and exact percentages and fractions.
+
+use crate::Error;
+
+/// `a + b`, unless the sum would reach `u64::MAX` (reserved for `SIZE_UNKNOWN`).
+#[inline]
+pub(crate) fn add_bytes_below_max(a: u64, b: u64) -> Result<u64, Error> {
+    match a.checked_add(b) {
+        Some(sum) if sum != u64::MAX => Ok(sum),
+        _ => Err(Error::Overflow),
+    }
+}
+
+/// `floor(num * 100 / den)`, exact for any `num <= den` (`den > 0`).
+#[inline]
+pub(crate) fn exact_percent(num: u64, den: u64) -> u32 {
+    if let Some(scaled) = num.checked_mul(100) {
+        return (scaled / den) as u32;
+    }
+    exact_percent_large(num, den)
+}
+
+/// [`exact_percent`] for counts above 2^57, out of line so that the common path needs no
+/// registers saved: a 128-bit division is a slow library call, so estimate in floating point
+/// (off by at most one) and correct with exact 128-bit products.
+#[cold]
+#[inline(never)]
+fn exact_percent_large(num: u64, den: u64) -> u32 {
+    let (target, den) = (u128::from(num) * 100, u128::from(den));
+    let mut q = (num as f64 / den as f64 * 100.0) as u128;
+    while q * den > target {
+        q -= 1;
+    }
+    while (q + 1) * den <= target {
+        q += 1;
+    }
+    q as u32
+}
+
+/// `num / den` in `[0.0, 1.0]`: 1.0 only when `num == den`, above 0.0 whenever `num > 0`.
+#[inline]
+pub(crate) fn exact_fraction(num: u64, den: u64) -> f64 {
+    if num >= den {
+        return 1.0;
+    }
+    // Rounding may carry a quotient just below 1 up to 1.0; the largest double below 1.0 is
+    // the honest answer then. A positive quotient is at least 2^-64, far from underflow.
+    const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
+    (num as f64 / den as f64).min(BELOW_ONE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAX: u64 = u64::MAX;
+
+    #[test]
+    fn sums_stop_below_max() {
+        assert_eq!(add_bytes_below_max(MAX - 2, 1), Ok(MAX - 1));
+        assert_eq!(add_bytes_below_max(MAX - 1, 1), Err(Error::Overflow));
+        assert_eq!(add_bytes_below_max(MAX, MAX), Err(Error::Overflow));
+        assert_eq!(add_bytes_below_max(0, 0), Ok(0));
+    }
+
+    #[test]
+    fn exact_percent_agrees_with_128_bit_division() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut cases = vec![
+            (MAX - 1, MAX - 1),
+            (MAX - 2, MAX - 1),
+            (1, MAX - 1),
+            (MAX / 100 + 1, MAX / 50),
+        ];
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let den = (x >> (x % 8)).max(1);
+            cases.push((x.wrapping_mul(31) % (den + 1).max(1), den));
+            cases.push((den - den / (1 + x % 1000), den));
+        }
+        for (num, den) in cases {
+            let num = num.min(den);
+            let want = (u128::from(num) * 100 / u128::from(den)) as u32;
+            assert_eq!(exact_percent(num, den), want, "{num} / {den}");
+        }
+    }
+
+    #[test]
+    fn fractions_reach_the_ends_only_when_true() {
+        assert_eq!(exact_fraction(MAX - 1, MAX - 1), 1.0);
+        assert!(exact_fraction(MAX - 2, MAX - 1) < 1.0);
+        assert!(exact_fraction(1, MAX - 1) > 0.0);
+        assert_eq!(exact_fraction(0, 7), 0.0);
+    }
+}

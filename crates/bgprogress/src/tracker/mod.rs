@@ -1,0 +1,347 @@
+//! A live, thread-safe job progress: [`Tracker`].
+//!
+//! # Design
+//!
+//! Writers (transfer threads) call `add_bytes` far more often than readers (a UI) take
+//! snapshots, and every update must be checked against the other counts (bytes may not pass a
+//! known total), so the counts cannot be independent atomics. The tracker is a *seqlock*
+//! ([`seqlock`]) over the counts ([`counts`]):
+//!
+//! - A writer takes the lock with one compare-and-swap, applies the rule to a copy of the
+//!   counts, stores the counts that changed and releases the lock with a plain release store.
+//!   Uncontended, that is one atomic read-modify-write, as cheap as the `fetch_add` of a bare
+//!   counter. A rule that fails stores nothing and releases the lock without moving the
+//!   sequence, so readers do not retry for nothing.
+//! - A reader never writes: it reads the sequence, the counts, and the sequence again, and
+//!   retries if a writer was in between. Readers never block writers, and every snapshot is
+//!   the state between two whole updates (linearizable).
+//! - Contended threads wait with an exponential back-off ([`backoff`]).
+//!
+//! A sharded counter would make uncontended `add_bytes` no cheaper and snapshots much dearer,
+//! and could not check the total on every update; a mutex costs two read-modify-writes per
+//! update.
+//!
+//! # Rate
+//!
+//! [`Tracker::rate`] is the bytes added (rewinds do not count) per second over a sliding window
+//! of about [`RATE_WINDOW`] (5 s) ([`rate`]). The window's samples are taken by `rate` and
+//! `eta` themselves, at most one per [`RATE_WINDOW`]` / 10`, so updates never read the clock.
+//!
+//! The tracker needs 64-bit atomics: on targets without them the crate builds without it.
+
+mod backoff;
+mod clock;
+mod counts;
+mod rate;
+mod seqlock;
+mod sync;
+
+pub use clock::{Clock, ManualClock, MonotonicClock};
+pub use rate::{RATE_MIN_SPAN, RATE_WINDOW};
+
+use core::fmt;
+
+use counts::{Counts, SharedCounts};
+use rate::RateWindow;
+use seqlock::SeqLock;
+use sync::{Mutex, Ordering};
+
+use crate::{Error, JobProgress, SIZE_UNKNOWN};
+
+/// A job's progress, updated by any number of threads at once and read as consistent
+/// [`JobProgress`] snapshots.
+///
+/// Every update follows the rules and errors of the [`JobProgress`] mutators, all or nothing,
+/// with two differences that a shared, long-lived count needs: the sizes of known files are
+/// kept while some file's size is unknown (so [`resolve_size`](Self::resolve_size) can bring
+/// the total back), and transferred bytes can be taken back with
+/// [`rewind_bytes`](Self::rewind_bytes).
+///
+/// Guarantees: every snapshot passes [`JobProgress::validate`] and is the state after exactly
+/// the updates ordered before it, each whole; successive snapshots never go backwards
+/// (`bytes_transferred` drops only by `rewind_bytes`, file counts never drop, a known total
+/// never drops); after all threads finish, the snapshot is the sum of every update that
+/// returned `Ok`. See the module documentation for the design and the rate's window.
+///
+/// ```
+/// use bgprogress::{Tracker, SIZE_UNKNOWN};
+/// use std::sync::Arc;
+///
+/// let tracker = Arc::new(Tracker::new());
+/// tracker.add_file(1000)?;
+/// tracker.add_file(SIZE_UNKNOWN)?;
+/// let worker = {
+///     let tracker = Arc::clone(&tracker);
+///     std::thread::spawn(move || {
+///         for _ in 0..10 {
+///             tracker.add_bytes(100).unwrap();
+///         }
+///         tracker.complete_file().unwrap();
+///     })
+/// };
+/// worker.join().unwrap();
+/// assert_eq!(tracker.snapshot().bytes_total, SIZE_UNKNOWN);
+/// tracker.resolve_size(500)?;
+/// assert_eq!(tracker.snapshot().to_string(), "1000 B of 1.46 KiB (66%), 1 of 2 files");
+/// # Ok::<(), bgprogress::Error>(())
+/// ```
+pub struct Tracker<C: Clock = MonotonicClock> {
+    lock: SeqLock,
+    counts: SharedCounts,
+    window: Mutex<RateWindow>,
+    clock: C,
+}
+
+impl Tracker {
+    /// An empty tracker (no file, no byte) on the system's monotonic clock.
+    pub fn new() -> Self {
+        Tracker::with_clock(MonotonicClock::default())
+    }
+}
+
+impl Default for Tracker {
+    fn default() -> Self {
+        Tracker::new()
+    }
+}
+
+impl<C: Clock> fmt::Debug for Tracker<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Tracker").field(&self.snapshot()).finish()
+    }
+}
+
+impl<C: Clock> Tracker<C> {
+    /// An empty tracker whose rate is measured with `clock`.
+    ///
+    /// ```
+    /// use bgprogress::{ManualClock, Tracker, Error};
+    /// use std::time::Duration;
+    /// let clock = ManualClock::default();
+    /// let tracker = Tracker::with_clock(&clock);
+    /// tracker.add_file(4000)?;
+    /// tracker.add_bytes(1000)?;
+    /// clock.advance(Duration::from_secs(2));
+    /// assert_eq!(tracker.rate()?, 500.0);
+    /// assert_eq!(tracker.eta()?, 6.0);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn with_clock(clock: C) -> Self {
+        let window = Mutex::new(RateWindow::new(clock.now()));
+        Tracker {
+            lock: SeqLock::new(),
+            counts: SharedCounts::new(),
+            window,
+            clock,
+        }
+    }
+
+    /// A consistent copy of the counts: between two whole updates.
+    #[inline]
+    fn read(&self) -> Counts {
+        self.lock.read(|| self.counts.load(Ordering::Acquire))
+    }
+
+    /// Applies `rule` to the counts as one update: all of it, or nothing when it fails.
+    #[inline]
+    fn update(&self, rule: impl FnOnce(&mut Counts) -> Result<(), Error>) -> Result<(), Error> {
+        let guard = self.lock.write();
+        // Relaxed: the lock's compare-and-swap acquired the previous writer's stores.
+        let old = self.counts.load(Ordering::Relaxed);
+        let mut new = old;
+        match rule(&mut new) {
+            Ok(()) => {
+                self.counts.store_changes(&old, &new);
+                drop(guard);
+                Ok(())
+            }
+            Err(e) => {
+                guard.abort();
+                Err(e)
+            }
+        }
+    }
+
+    /// A consistent copy of the progress; it always passes [`JobProgress::validate`].
+    pub fn snapshot(&self) -> JobProgress {
+        self.read().job()
+    }
+
+    /// Adds a file of `size` bytes, or of unknown size with `SIZE_UNKNOWN`. Errors, in order:
+    /// [`Error::TooManyFiles`]; [`Error::Overflow`] when the sum of the known sizes would
+    /// reach `u64::MAX` (it is kept even while some size is unknown).
+    pub fn add_file(&self, size: u64) -> Result<(), Error> {
+        self.update(|c| c.add_file(size))
+    }
+
+    /// Counts `n` more transferred bytes: the rules of [`JobProgress::add_bytes`].
+    pub fn add_bytes(&self, n: u64) -> Result<(), Error> {
+        self.update(|c| c.add_bytes(n))
+    }
+
+    /// Counts one more transferred file: the rules of [`JobProgress::complete_file`].
+    pub fn complete_file(&self) -> Result<(), Error> {
+        self.update(Counts::complete_file)
+    }
+
+    /// Says that one file added with `SIZE_UNKNOWN` now has a known `size`. Errors, in
+    /// order: [`Error::SizeUnknown`] when `size` is `SIZE_UNKNOWN`; [`Error::NoUnknownSize`]
+    /// when no such file is pending; [`Error::Overflow`] when the known sum would reach
+    /// `u64::MAX`; [`Error::BytesExceedTotal`] when it resolves the last unknown size and the
+    /// total would be less than the bytes already transferred.
+    pub fn resolve_size(&self, size: u64) -> Result<(), Error> {
+        if size == SIZE_UNKNOWN {
+            return Err(Error::SizeUnknown);
+        }
+        self.update(|c| c.resolve_size(size))
+    }
+
+    /// Takes back `n` transferred bytes, for a file that restarts from zero (its remote copy
+    /// changed). [`Error::Underflow`] when `n` is more than the bytes transferred.
+    pub fn rewind_bytes(&self, n: u64) -> Result<(), Error> {
+        self.update(|c| c.rewind_bytes(n))
+    }
+
+    /// Bytes per second over the last [`RATE_WINDOW`] (see the module documentation).
+    /// [`Error::NotEnoughData`] until a byte was added and [`RATE_MIN_SPAN`] has passed.
+    pub fn rate(&self) -> Result<f64, Error> {
+        let added = self.read().added;
+        let now = self.clock.now();
+        let mut window = self.window.lock().unwrap_or_else(|e| e.into_inner());
+        window.rate(now, added)
+    }
+
+    /// Seconds until every byte is in at the current [`rate`](Self::rate): the remaining bytes
+    /// divided by the rate, `0.0` when nothing remains, `f64::INFINITY` when the rate is 0
+    /// (stalled). Errors: [`Error::SizeUnknown`] when the size is unknown (checked before the
+    /// rate), then the rate's.
+    pub fn eta(&self) -> Result<f64, Error> {
+        let remaining = self.snapshot().remaining_bytes()?;
+        if remaining == 0 {
+            return Ok(0.0);
+        }
+        Ok(remaining as f64 / self.rate()?)
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use core::time::Duration;
+
+    const MAX: u64 = u64::MAX;
+
+    #[test]
+    fn refused_updates_change_nothing_and_leave_the_sequence() {
+        let t = Tracker::new();
+        t.add_file(10).unwrap();
+        t.add_bytes(4).unwrap();
+        t.complete_file().unwrap();
+        let (counts, seq) = (t.read(), t.lock.sequence());
+        assert_eq!(t.add_bytes(7), Err(Error::BytesExceedTotal));
+        assert_eq!(t.complete_file(), Err(Error::FilesExceedTotal));
+        assert_eq!(t.resolve_size(1), Err(Error::NoUnknownSize));
+        assert_eq!(t.resolve_size(SIZE_UNKNOWN), Err(Error::SizeUnknown));
+        assert_eq!(t.rewind_bytes(5), Err(Error::Underflow));
+        assert_eq!(t.add_file(MAX - 10), Err(Error::Overflow));
+        assert_eq!(t.read(), counts);
+        assert_eq!(
+            t.lock.sequence(),
+            seq,
+            "a refused update moved the sequence"
+        );
+        t.add_bytes(1).unwrap();
+        assert_eq!(t.lock.sequence(), seq + 2);
+        assert_eq!(t.snapshot(), JobProgress::new(10, 5, 1, 1));
+    }
+
+    #[test]
+    fn rate_steady() {
+        let clock = ManualClock::default();
+        let t = Tracker::with_clock(&clock);
+        t.add_file(100_000).unwrap();
+        for _ in 0..20 {
+            clock.advance(Duration::from_millis(500));
+            t.add_bytes(1000).unwrap();
+            let _ = t.rate();
+        }
+        assert_eq!(t.rate().unwrap(), 2000.0);
+        assert_eq!(t.eta().unwrap(), 80_000.0 / 2000.0);
+    }
+
+    #[test]
+    fn rate_burst_then_idle_falls_to_zero() {
+        let clock = ManualClock::default();
+        let t = Tracker::with_clock(&clock);
+        t.add_file(1_000_000).unwrap();
+        clock.advance(Duration::from_secs(1));
+        t.add_bytes(500_000).unwrap();
+        assert_eq!(t.rate().unwrap(), 500_000.0);
+        for _ in 0..12 {
+            clock.advance(Duration::from_millis(500));
+            let _ = t.rate();
+        }
+        assert_eq!(t.rate().unwrap(), 0.0);
+        assert_eq!(t.eta().unwrap(), f64::INFINITY);
+        t.add_bytes(500_000).unwrap();
+        assert_eq!(t.eta().unwrap(), 0.0);
+    }
+
+    #[test]
+    fn rate_needs_data() {
+        let clock = ManualClock::default();
+        let t = Tracker::with_clock(&clock);
+        assert_eq!(t.rate(), Err(Error::NotEnoughData));
+        clock.advance(Duration::from_secs(10));
+        assert_eq!(t.rate(), Err(Error::NotEnoughData)); // no byte yet
+        t.add_file(SIZE_UNKNOWN).unwrap();
+        t.add_bytes(10).unwrap();
+        assert!(t.rate().is_ok());
+        assert_eq!(t.eta(), Err(Error::SizeUnknown));
+        let fresh = Tracker::with_clock(&clock);
+        fresh.add_file(10).unwrap();
+        fresh.add_bytes(1).unwrap();
+        clock.advance(RATE_MIN_SPAN / 2);
+        assert_eq!(fresh.rate(), Err(Error::NotEnoughData));
+        assert_eq!(fresh.eta(), Err(Error::NotEnoughData));
+    }
+
+    #[test]
+    fn rewinds_do_not_slow_the_rate() {
+        let clock = ManualClock::default();
+        let t = Tracker::with_clock(&clock);
+        t.add_file(SIZE_UNKNOWN).unwrap();
+        t.add_bytes(300).unwrap();
+        t.rewind_bytes(300).unwrap();
+        t.add_bytes(100).unwrap();
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(t.rate().unwrap(), 400.0);
+    }
+
+    #[test]
+    fn rate_window_keeps_a_bounded_span() {
+        let clock = ManualClock::default();
+        let t = Tracker::with_clock(&clock);
+        t.add_file(SIZE_UNKNOWN).unwrap();
+        // An hour of 100 B/s, polled every 100 ms, then 10 s of 1000 B/s: the old rate is gone.
+        for _ in 0..36_000 {
+            clock.advance(Duration::from_millis(100));
+            t.add_bytes(10).unwrap();
+            let _ = t.rate();
+        }
+        assert!((t.rate().unwrap() - 100.0).abs() < 1e-6);
+        for _ in 0..100 {
+            clock.advance(Duration::from_millis(100));
+            t.add_bytes(100).unwrap();
+            let _ = t.rate();
+        }
+        assert!((t.rate().unwrap() - 1000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Tracker>();
+        assert_send_sync::<Tracker<&ManualClock>>();
+    }
+}

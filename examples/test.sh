@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `make examples-test`: the command lines of the examples (bgcopy in C, its Rust twin), on a
+# small copy with a file of unknown size (a FIFO), and bgcopy's errors.
+#   examples/test.sh BGCOPY
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bgcopy=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+stage=$(mktemp -d "${TMPDIR:-/tmp}/bgprogress-examples.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+fail() { echo "examples-test: FAILED: $*" >&2; exit 1; }
+pass=0
+ok() { echo "examples-test: ok: $*"; pass=$((pass + 1)); }
+
+# bgcopy: a small copy with a file of unknown size, and its errors.
+mkdir -p "$stage/src" "$stage/dst"
+head -c 3000000 /dev/urandom > "$stage/src/a.bin"
+head -c 1000 /dev/urandom > "$stage/src/b.bin"
+head -c 123456 /dev/urandom > "$stage/stream"
+mkfifo "$stage/src/pipe"
+cat "$stage/stream" > "$stage/src/pipe" &
+summary=$("$bgcopy" "$stage/src/pipe" "$stage/src/a.bin" "$stage/src/b.bin" "$stage/dst" 2>/dev/null)
+wait
+[ "$summary" = "${summary#bgcopy: copied 2.97 MiB of 2.97 MiB (100%), 3 of 3 files in }" ] && fail "bgcopy said: $summary"
+cmp "$stage/src/a.bin" "$stage/dst/a.bin" && cmp "$stage/src/b.bin" "$stage/dst/b.bin" && cmp "$stage/stream" "$stage/dst/pipe"
+ok "bgcopy copied 3 files, one of unknown size: $summary"
+if "$bgcopy" "$stage/src/missing" "$stage/dst" 2>"$stage/err"; then fail "bgcopy accepted a missing source"; fi
+grep -q "cannot read .*missing" "$stage/err" || fail "bgcopy's error: $(cat "$stage/err")"
+if "$bgcopy" "$stage/src/a.bin" "$stage/nodir" 2>"$stage/err"; then fail "bgcopy accepted a missing destination"; fi
+grep -q "not a directory" "$stage/err" || fail "bgcopy's error: $(cat "$stage/err")"
+if "$bgcopy" "$stage/src/a.bin" "$stage/src" 2>"$stage/err"; then fail "bgcopy copied a file onto itself"; fi
+grep -q "onto itself" "$stage/err" || fail "bgcopy's error: $(cat "$stage/err")"
+cmp -s "$stage/src/a.bin" "$stage/dst/a.bin" || fail "the source was damaged"
+mkdir -p "$stage/other" && cp "$stage/src/b.bin" "$stage/other/a.bin"
+if "$bgcopy" "$stage/src/a.bin" "$stage/other/a.bin" "$stage/dst" 2>"$stage/err"; then fail "bgcopy accepted two sources of one name"; fi
+grep -q "would both be copied" "$stage/err" || fail "bgcopy's error: $(cat "$stage/err")"
+ok "bgcopy reports a missing source, a missing destination, a copy onto itself and two sources of one name, exit status 1"
+
+# The Rust twin of bgcopy, on the same sources.
+mkdir -p "$stage/dst-rust"
+cat "$stage/stream" > "$stage/src/pipe" &
+summary=$(cargo run --quiet --release -p bgprogress --example copy -- "$stage/src/pipe" "$stage/src/a.bin" "$stage/src/b.bin" "$stage/dst-rust" 2>/dev/null)
+wait
+[ "$summary" = "${summary#copy: copied 2.97 MiB of 2.97 MiB (100%), 3 of 3 files in }" ] && fail "the Rust example said: $summary"
+cmp "$stage/src/a.bin" "$stage/dst-rust/a.bin" && cmp "$stage/stream" "$stage/dst-rust/pipe"
+ok "the Rust example (crates/bgprogress/examples/copy.rs) copied the same 3 files"
+
+echo "examples-test: $pass passed, 0 failed"
