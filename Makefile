@@ -1,60 +1,45 @@
 # bgprogress: `make` builds libbgprogress and its header, `make test` runs everything CI runs.
 
+SHELL   := /bin/bash
 CARGO   ?= cargo
 PREFIX  ?= /usr/local
 DESTDIR ?=
 LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
 
 # The version is Cargo's; the SONAME policy lives in crates/bgprogress-ffi/build.rs alone,
 # and the recipes read the SONAME from the library it built.
 VERSION := $(shell $(CARGO) pkgid -p bgprogress-ffi 2>/dev/null | sed 's/.*[#@]//')
 SONAME   = objdump -p $(1) | awk '/SONAME/ { print $$2 }'
 
-RELEASE := target/release
 BUILD   := build
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wpedantic -Werror
 STAGED  := $(BUILD)/lib/libbgprogress.so.$(VERSION)
-PRIVATE  = $(shell cat $(BUILD)/native-static-libs)
 
 .PHONY: version all lib header header-check test rust-test lint loom clean install uninstall \
-        demo examples-test consumer-test sanitize valgrind abi-matrix bench windows windows-i686 windows-test
+        demo examples-test consumer-test sanitize valgrind helgrind miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench windows windows-i686 windows-test
 
-all: lib header
+# `make` builds; it does not rewrite the committed header (`make header` does, and the
+# tests fail when it is stale).
+all: lib
 
 # For scripts: the version, asked of Cargo (packaging/consumer-test.sh uses it).
 version:
 	@echo $(VERSION)
 
-# The library under its installed names, in build/lib (cargo names it after the FFI crate).
+# The library under its installed names, in build/lib (cargo names it after the FFI crate),
+# wherever cargo builds (CARGO_TARGET_DIR, CARGO_BUILD_TARGET): packaging/stage-lib.sh.
 lib:
-	$(CARGO) build --release -p bgprogress-ffi
-	@mkdir -p $(BUILD)/lib
-	cp $(RELEASE)/libbgprogress_ffi.so $(STAGED)
-	cp $(RELEASE)/libbgprogress_ffi.a $(BUILD)/lib/libbgprogress.a
-	soname=$$($(call SONAME,$(STAGED))) && test -n "$$soname" && \
-	  ln -sf libbgprogress.so.$(VERSION) $(BUILD)/lib/$$soname && \
-	  ln -sf $$soname $(BUILD)/lib/libbgprogress.so
-	$(CARGO) rustc --quiet --release -p bgprogress-ffi --lib --crate-type staticlib -- \
-	  --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: //p' | tail -n 1 \
-	  > $(BUILD)/native-static-libs
-	@test -s $(BUILD)/native-static-libs || echo "-lpthread -ldl -lm" > $(BUILD)/native-static-libs
+	CARGO="$(CARGO)" packaging/stage-lib.sh $(BUILD) $(VERSION)
 
-install: lib
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)
-	install -m 755 $(STAGED) $(DESTDIR)$(LIBDIR)/
-	soname=$$($(call SONAME,$(STAGED))) && \
-	  ln -sf libbgprogress.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$$soname && \
-	  ln -sf $$soname $(DESTDIR)$(LIBDIR)/libbgprogress.so
-	install -m 644 $(BUILD)/lib/libbgprogress.a $(DESTDIR)$(LIBDIR)/
-	install -m 644 include/bgprogress.h $(DESTDIR)$(INCDIR)/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' -e 's|@PRIVATE@|$(PRIVATE)|' \
-	    packaging/bgprogress.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/bgprogress.pc
-	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/bgprogress.pc
+# Installs what `make` built; it never compiles (so `sudo make install` runs no cargo).
+install:
+	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" LIBDIR="$(LIBDIR)" INCDIR="$(INCDIR)" DATADIR="$(DATADIR)" \
+	  packaging/install.sh $(BUILD) $(VERSION)
 
 uninstall:
 	soname=$$($(call SONAME,$(DESTDIR)$(LIBDIR)/libbgprogress.so.$(VERSION)) 2>/dev/null); \
@@ -63,7 +48,11 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/libbgprogress.so \
 	      $(DESTDIR)$(LIBDIR)/libbgprogress.a \
 	      $(DESTDIR)$(INCDIR)/bgprogress.h \
-	      $(DESTDIR)$(LIBDIR)/pkgconfig/bgprogress.pc
+	      $(DESTDIR)$(DATADIR)/bgprogress/bgprogress.supp \
+	      $(DESTDIR)$(LIBDIR)/pkgconfig/bgprogress.pc \
+	      $(DESTDIR)$(LIBDIR)/cmake/bgprogress/bgprogressConfig.cmake \
+	      $(DESTDIR)$(LIBDIR)/cmake/bgprogress/bgprogressConfigVersion.cmake
+	rmdir $(DESTDIR)$(DATADIR)/bgprogress $(DESTDIR)$(LIBDIR)/cmake/bgprogress 2>/dev/null || true
 
 # The main job: bgcopy (examples/c) copies a generated sample set with a live progress line.
 $(BUILD)/bgcopy: examples/c/bgcopy.c include/bgprogress.h lib
@@ -101,8 +90,45 @@ sanitize: $(BUILD)/ctests-asan
 
 valgrind: $(BUILD)/ctests
 	@command -v valgrind >/dev/null || { echo "valgrind: not installed"; exit 1; }
-	BGT_STRESS_ITERS=20000 valgrind -q --error-exitcode=1 --leak-check=full \
+	BGT_STRESS_ITERS=20000 BGT_FORKS=3 BGT_SIGNALS=100 valgrind -q --error-exitcode=1 --leak-check=full \
 	  --errors-for-leak-kinds=definite,indirect $(BUILD)/ctests
+
+# helgrind and DRD on a multi-threaded C program (4 writers and a reader), clean with the
+# suppressions that users apply too (packaging/bgprogress.supp; installed in share/bgprogress).
+$(BUILD)/workers: examples/c/workers.c include/bgprogress.h lib
+	$(CC) -std=c11 -g -O1 -Iinclude $< -o $@ $(BUILD)/lib/libbgprogress.a -lpthread -lm -ldl
+
+helgrind: $(BUILD)/workers
+	@command -v valgrind >/dev/null || { echo "helgrind: valgrind is not installed"; exit 1; }
+	valgrind --tool=helgrind -q --error-exitcode=1 --suppressions=packaging/bgprogress.supp $(BUILD)/workers
+	valgrind --tool=drd -q --error-exitcode=1 --suppressions=packaging/bgprogress.supp $(BUILD)/workers
+	@echo "helgrind: helgrind and DRD clean with packaging/bgprogress.supp"
+
+# Miri on every export called through raw pointers (aliasing, misaligned, one past the end,
+# NULL, the tracker from a few threads), with Stacked Borrows and then Tree Borrows.
+miri:
+	$(CARGO) +nightly miri test -p bgprogress-ffi --test raw_pointers
+	MIRIFLAGS=-Zmiri-tree-borrows $(CARGO) +nightly miri test -p bgprogress-ffi --test raw_pointers
+
+# cargo-fuzz on stable (no sanitizer): each target for FUZZ_SECONDS with its dictionary.
+# `make test` runs fuzz-short; a crash leaves its input in fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := helpers tracker
+fuzz:
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  $(CARGO) fuzz run $$t -s none -- -max_total_time=$(FUZZ_SECONDS) -dict=dict/$$t.dict \
+	    -print_final_stats=1 2>&1 | grep -E 'Done|stat::number_of_executed_units|ERROR|panicked|SUMMARY' ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; echo "fuzz: $$t: no crash in $(FUZZ_SECONDS) s"; done
+
+fuzz-short:
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
+
+# The C ABI against the committed baseline (libabigail); abi-baseline rewrites it, deliberately.
+abi-check:
+	packaging/abi/abi.sh check
+
+abi-baseline:
+	packaging/abi/abi.sh baseline
 
 abi-matrix:
 	c-tests/abi-matrix.sh
@@ -126,7 +152,8 @@ consumer-test:
 # build/windows/{bin,lib,include}: bgprogress.dll, its import library libbgprogress.dll.a
 # (which names bgprogress.dll), the static libbgprogress.a and the header.
 WIN_TARGET := x86_64-pc-windows-gnu
-WIN_OUT    := target/$(WIN_TARGET)/release
+TARGETDIR  := $(or $(CARGO_TARGET_DIR),target)
+WIN_OUT    := $(TARGETDIR)/$(WIN_TARGET)/release
 WIN        := $(BUILD)/windows
 WIN_CC     := x86_64-w64-mingw32-gcc
 WINTEST    := $(BUILD)/windows-test
@@ -145,9 +172,9 @@ windows:
 windows-i686:
 	$(CARGO) build --release --target i686-pc-windows-gnu -p bgprogress-ffi
 	@mkdir -p $(BUILD)/windows-i686/bin $(BUILD)/windows-i686/lib
-	cp target/i686-pc-windows-gnu/release/bgprogress_ffi.dll $(BUILD)/windows-i686/bin/bgprogress.dll
-	cp target/i686-pc-windows-gnu/release/libbgprogress_ffi.dll.a $(BUILD)/windows-i686/lib/libbgprogress.dll.a
-	cp target/i686-pc-windows-gnu/release/libbgprogress_ffi.a $(BUILD)/windows-i686/lib/libbgprogress.a
+	cp $(TARGETDIR)/i686-pc-windows-gnu/release/bgprogress_ffi.dll $(BUILD)/windows-i686/bin/bgprogress.dll
+	cp $(TARGETDIR)/i686-pc-windows-gnu/release/libbgprogress_ffi.dll.a $(BUILD)/windows-i686/lib/libbgprogress.dll.a
+	cp $(TARGETDIR)/i686-pc-windows-gnu/release/libbgprogress_ffi.a $(BUILD)/windows-i686/lib/libbgprogress.a
 	c-tests/windows/check-exports.sh i686-w64-mingw32-objdump $(BUILD)/windows-i686/bin/bgprogress.dll include/bgprogress.h
 
 # Everything on Windows, under Wine: the C tests and sdk_first.c against bgprogress.dll, the
@@ -172,7 +199,7 @@ windows-test: windows windows-i686
 	  $(CARGO) test --target $(WIN_TARGET) -p bgprogress --all-features
 	$(CARGO) build --release --target $(WIN_TARGET) -p bgprogress --features windows --example bits
 	c-tests/windows/bits_e2e.py C=$(WINTEST)/bin/bitsget.exe \
-	  Rust=target/$(WIN_TARGET)/release/examples/bits.exe
+	  Rust=$(WIN_OUT)/examples/bits.exe
 	wineserver -k 2>/dev/null || true
 
 header:
@@ -196,12 +223,22 @@ rust-test:
 	@# 32-bit PowerPC has no 64-bit atomics: the crate builds there, with std, without the tracker.
 	$(CARGO) check --quiet -p bgprogress --lib --target powerpc-unknown-linux-gnu
 
+# The libraries' MSRV (rust-version in Cargo.toml) checked with that very toolchain, and the
+# crate as crates.io would take it.
+MSRV := $(shell sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+msrv:
+	$(CARGO) +$(MSRV) check -p bgprogress -p bgprogress-ffi --features bgprogress/serde,bgprogress/bytemuck
+	$(CARGO) +$(MSRV) check -p bgprogress --no-default-features
+
+publish-check:
+	$(CARGO) publish --dry-run -p bgprogress
+
 # Model-checks the tracker's seqlock with loom (a separate target dir: --cfg loom rebuilds all).
 loom:
-	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
+	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=$(TARGETDIR)/loom \
 	  $(CARGO) test --release -p bgprogress --test loom
 
-test: lint header-check rust-test loom abi-matrix sanitize valgrind examples-test consumer-test windows-test
+test: lint header-check abi-check msrv publish-check rust-test loom miri fuzz-short abi-matrix sanitize valgrind helgrind examples-test consumer-test windows-test
 
 clean:
 	$(CARGO) clean

@@ -32,5 +32,10 @@ if [ -f "$mingw/bits.h" ]; then
 else
   echo "abi-matrix: SKIPPED: the mingw-w64 part: $mingw/bits.h is missing (apt-get install mingw-w64-common)"
 fi
+# The header's language floor, as its top says: C99 and C++11, strictly.
+clang -std=c99 -fsyntax-only "${flags[@]/-std=c11/}" -Wpedantic c-tests/c/header_c99.c
+report "the header as strict C99" $?
+clang++ -std=c++11 -fsyntax-only -Wall -Wextra -Wpedantic -Werror -Iinclude c-tests/c/header_cxx.cpp
+report "the header as strict C++11" $?
 echo "abi-matrix: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

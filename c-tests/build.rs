@@ -17,7 +17,7 @@ fn main() {
     let sources = sources(&c_dir);
 
     let mut c11 = cc::Build::new();
-    c11.include(&include).std("c11").warnings(false);
+    c11.include(&include).std("c11").warnings(true);
     for flag in STRICT.iter().chain(C_ONLY) {
         c11.flag(flag);
     }
@@ -30,7 +30,7 @@ fn main() {
     c11.compile("bgprogress_ctests");
 
     let mut c99 = cc::Build::new();
-    c99.include(&include).std("c99").warnings(false);
+    c99.include(&include).std("c99").warnings(true);
     for flag in STRICT {
         c99.flag(flag);
     }
@@ -38,7 +38,7 @@ fn main() {
         .compile("bgprogress_ctests_c99");
 
     let mut cxx = cc::Build::new();
-    cxx.cpp(true).include(&include).warnings(false);
+    cxx.cpp(true).include(&include).warnings(true);
     for flag in ["-Wall", "-Wextra", "-Werror"] {
         cxx.flag(flag);
     }

@@ -44,4 +44,15 @@ wait
 cmp "$stage/src/a.bin" "$stage/dst-rust/a.bin" && cmp "$stage/stream" "$stage/dst-rust/pipe"
 ok "the Rust example (crates/bgprogress/examples/copy.rs) copied the same 3 files"
 
+# --help and --version on stdout with status 0; bad options are usage errors (status 2).
+"$bgcopy" --help > "$stage/out" 2>"$stage/err" || fail "bgcopy --help failed"
+grep -q '^usage: bgcopy' "$stage/out" && [ ! -s "$stage/err" ] || fail "bgcopy --help: $(cat "$stage/out" "$stage/err")"
+"$bgcopy" --version > "$stage/out" || fail "bgcopy --version failed"
+grep -q '^bgcopy (libbgprogress [0-9]*\.[0-9]*\.[0-9]*)$' "$stage/out" || fail "bgcopy --version: $(cat "$stage/out")"
+for bad in "--limit abc" "--limit 0" "--limit -3" "--limit 5x" "--limit" "--fast"; do
+  # shellcheck disable=SC2086
+  set +e; "$bgcopy" $bad "$stage/src/a.bin" "$stage/dst" 2>"$stage/err"; status=$?; set -e
+  [ "$status" -eq 2 ] || fail "bgcopy $bad: exit status $status, not 2"
+done
+ok "bgcopy --help and --version on stdout (status 0); bad options refused with status 2"
 echo "examples-test: $pass passed, 0 failed"

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+/* Needs C99 or C++11 (the fixed-width types, bool, and C++11's typed enum). */
+
 /* The library's version; bg_version() returns the same as "MAJOR.MINOR.PATCH". */
 #define BGPROGRESS_VERSION_MAJOR 0
 #define BGPROGRESS_VERSION_MINOR 1
@@ -121,6 +123,10 @@ enum bg_result
    * Two ranges share a byte.
    */
   BG_ERR_OVERLAPPING_RANGES = 12,
+  /**
+   * A writer held the tracker through every try (bg_tracker_try_snapshot only).
+   */
+  BG_ERR_BUSY = 13,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -413,7 +419,7 @@ bg_result bg_job_reply_progress_percent(const BG_JOB_REPLY_PROGRESS *p, uint32_t
  * handle. Its functions: bg_tracker_new and bg_tracker_free; the updates
  * bg_tracker_add_file, bg_tracker_add_bytes, bg_tracker_complete_file,
  * bg_tracker_resolve_size and bg_tracker_rewind_bytes; the readings bg_tracker_snapshot,
- * bg_tracker_rate and bg_tracker_eta.
+ * bg_tracker_try_snapshot, bg_tracker_rate and bg_tracker_eta.
  *
  * Updates follow the rules and errors of the bg_job_progress_* mutators, all or nothing.
  * The tracker also keeps the sum of the known sizes while some file's size is unknown, so
@@ -423,6 +429,16 @@ bg_result bg_job_reply_progress_percent(const BG_JOB_REPLY_PROGRESS *p, uint32_t
  * go backwards (BytesTransferred drops only by a rewind, file counts never drop, a known
  * BytesTotal never drops). Writers never wait for readers (a seqlock; an uncontended update
  * costs one atomic read-modify-write).
+ *
+ * Signals and fork. bg_tracker_try_snapshot is async-signal-safe: it takes no lock,
+ * allocates nothing and gives up with BG_ERR_BUSY instead of waiting. bg_tracker_snapshot
+ * and the updates wait while another update of the same tracker is under way: call them
+ * from a signal handler only if that handler cannot interrupt an update of that tracker on
+ * its own thread (it would wait for itself forever). bg_tracker_rate and bg_tracker_eta
+ * take a mutex and are not async-signal-safe. In a child forked from a multi-threaded
+ * process, a tracker that another thread was updating stays held: there, call only
+ * bg_tracker_try_snapshot (and the bg_job_progress_* helpers, which take no lock and,
+ * but for bg_file_ranges_total and misaligned arrays, allocate nothing).
  */
 typedef struct bg_tracker bg_tracker;
 
@@ -501,6 +517,18 @@ bg_result bg_tracker_rewind_bytes(bg_tracker *t, uint64_t n);
  * t is NULL or a live tracker; out is NULL or writable.
  */
 bg_result bg_tracker_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
+
+/**
+ * Like bg_tracker_snapshot, but never waits: BG_ERR_BUSY when an update of this tracker
+ * was under way through each of a bounded number of tries (a few microseconds in all).
+ * Async-signal-safe; the call for a signal handler, a forked child, or a reader that must
+ * not block. Errors: BG_ERR_NULL_POINTER (for t or out); BG_ERR_BUSY. *out is written only
+ * on BG_OK.
+ *
+ * Safety:
+ * t is NULL or a live tracker; out is NULL or writable.
+ */
+bg_result bg_tracker_try_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
 
 /**
  * Writes to *bytes_per_second the transfer rate: the bytes added (rewinds not taken off)

@@ -13,6 +13,7 @@ fail() { echo "consumer-test: FAILED: $*" >&2; exit 1; }
 pass=0
 ok() { echo "consumer-test: ok: $*"; pass=$((pass + 1)); }
 
+make --no-print-directory lib >/dev/null
 make --no-print-directory install DESTDIR="$stage" PREFIX=/usr >/dev/null
 lib="$stage/usr/lib"
 # The SONAME policy lives in crates/bgprogress-ffi/build.rs alone; here it is read off the
@@ -22,11 +23,14 @@ sover=$(objdump -p "$lib/libbgprogress.so.$version" | awk '/SONAME/ { sub(/^libb
 
 # Exactly the promised files.
 expected="usr/include/bgprogress.h
+usr/lib/cmake/bgprogress/bgprogressConfig.cmake
+usr/lib/cmake/bgprogress/bgprogressConfigVersion.cmake
 usr/lib/libbgprogress.a
 usr/lib/libbgprogress.so
 usr/lib/libbgprogress.so.$sover
 usr/lib/libbgprogress.so.$version
-usr/lib/pkgconfig/bgprogress.pc"
+usr/lib/pkgconfig/bgprogress.pc
+usr/share/bgprogress/bgprogress.supp"
 actual=$(cd "$stage" && find . -type f -o -type l | sed 's|^\./||' | sort)
 [ "$actual" = "$expected" ] || fail "installed files differ:\n$actual"
 ok "install lays out $(echo "$expected" | wc -l) files"
@@ -35,9 +39,13 @@ soname=$(objdump -p "$lib/libbgprogress.so.$version" | awk '/SONAME/ { print $2 
 [ "$soname" = "libbgprogress.so.$sover" ] || fail "SONAME is '$soname'"
 ok "SONAME $soname"
 
-others=$(nm -D --defined-only "$lib/libbgprogress.so.$version" | awk '{ print $3 }' | grep -v '^bg_' || true)
+# The version definition itself shows as an absolute symbol named after it.
+others=$(nm -D --defined-only "$lib/libbgprogress.so.$version" | awk '$2 != "A" { print $3 }' | grep -v '^bg_' || true)
 [ -z "$others" ] || fail "exported beyond bg_*: $others"
-ok "only bg_* exported ($(nm -D --defined-only "$lib/libbgprogress.so.$version" | grep -c ' bg_') functions)"
+versioned=$(objdump -T "$lib/libbgprogress.so.$version" | grep -c "BGPROGRESS_$sover *bg_" || true)
+[ "$versioned" -eq "$(nm -D --defined-only "$lib/libbgprogress.so.$version" | grep -c ' bg_')" ] ||
+  fail "not every bg_* symbol carries the version BGPROGRESS_$sover"
+ok "only bg_* exported, each as bg_*@@BGPROGRESS_$sover ($versioned functions)"
 
 export PKG_CONFIG_PATH="$lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$stage"
 [ "$(pkg-config --modversion bgprogress)" = "$version" ] || fail "pkg-config version"
@@ -76,6 +84,78 @@ g++ -Wall -Wextra -Werror $cflags examples/c/progress.cpp -o "$stage/progress-cx
 got=$(LD_LIBRARY_PATH="$lib" "$stage/progress-cxx")
 [ "$got" = "c++: 1.00 GiB of 3.00 GiB (33%), 0 of 1 files" ] || fail "C++ printed: $got"
 ok "examples/c/progress.cpp built with g++"
+
+# The static library beside another Rust static library built by another rustc (1.77), in
+# one C program; after a plain ranlib too.
+other_rustc=${BGP_OTHER_RUSTC:-1.77}
+rustc "+$other_rustc" --edition 2021 --crate-type staticlib -O -C panic=unwind \
+  --crate-name other_rust_lib packaging/other-rust-lib/lib.rs -o "$stage/libother.a" ||
+  fail "rustc +$other_rustc cannot build the other Rust library (rustup toolchain install $other_rustc --profile minimal)"
+cp "$lib/libbgprogress.a" "$stage/libbgprogress-ranlib.a" && ranlib "$stage/libbgprogress-ranlib.a"
+# shellcheck disable=SC2086
+cc -std=c11 -Wall -Wextra -Werror $cflags packaging/other-rust-lib/main.c "$stage/libbgprogress-ranlib.a" \
+  "$stage/libother.a" $(pkg-config --static --libs-only-l bgprogress | sed 's/-lbgprogress//') \
+  -o "$stage/two-rust-libs" || fail "libbgprogress.a does not link beside another Rust static library"
+got=$("$stage/two-rust-libs") || fail "two-rust-libs: $got"
+globals=$(nm -g --defined-only "$lib/libbgprogress.a" | awk 'NF == 3' | grep -vc ' bg_' || true)
+[ "$globals" -eq 0 ] || fail "libbgprogress.a has $globals global symbols besides bg_*"
+! readelf -S "$lib/libbgprogress.a" | grep -q llvmbc || fail "libbgprogress.a carries LLVM bitcode"
+ok "libbgprogress.a (only bg_* global, no bitcode) links beside a Rust $other_rustc static library: $got"
+
+# The README's C snippets (but the Windows one), each as the body of a function, with the
+# variables they take as given declared first.
+python3 - "$stage" <<'PY'
+import re, sys
+text = open("README.md").read()
+blocks = [b for b in re.findall(r"```c\n(.*?)```", text, re.S) if "<windows.h>" not in b]
+out = open(sys.argv[1] + "/readme_snippets.c", "w")
+out.write("#include <stdio.h>\n#include <bgprogress.h>\n")
+for i, b in enumerate(blocks):
+    body = "\n".join(l for l in b.splitlines() if not l.startswith("#include"))
+    out.write(f"static int snippet{i}(void) {{\n  uint64_t size = 1000, n = 10;\n{body}\n  (void)size; (void)n; return 0;\n}}\n")
+out.write("int main(void) {\n  return " + " + ".join(f"snippet{i}()" for i in range(len(blocks))) + ";\n}\n")
+print(f"consumer-test: {len(blocks)} C snippets in README.md", file=sys.stderr)
+PY
+# shellcheck disable=SC2086
+cc -std=c99 -Wall -Wextra -Werror -Wno-unused-variable $cflags "$stage/readme_snippets.c" -o "$stage/readme_snippets" $libs
+got=$(LD_LIBRARY_PATH="$lib" "$stage/readme_snippets")
+grep -q "the transferred bytes are, or would be, more than the total" <<<"$got" || fail "README snippets printed: $got"
+grep -q "10 B of 1000 B (1%), 1 of 1 files" <<<"$got" || fail "README snippets printed: $got"
+ok "the README's C snippets compile and run against the installed library"
+
+# The same install moved to another prefix: pkg-config (--define-prefix), CMake
+# (find_package) and Meson find it there, shared and static.
+reloc="$stage/relocated/opt/bgp"
+mkdir -p "$(dirname "$reloc")" && cp -a "$stage/usr" "$reloc"
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Werror examples/c/progress.c -o "$stage/progress-reloc" \
+  $(PKG_CONFIG_PATH="$reloc/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR= pkg-config --define-prefix --cflags --libs bgprogress)
+[ "$(LD_LIBRARY_PATH="$reloc/lib" "$stage/progress-reloc")" = "$want_progress" ] || fail "relocated pkg-config build"
+ok "pkg-config --define-prefix finds the relocated install"
+if command -v cmake >/dev/null; then
+  cmake -S packaging/consumers/cmake -B "$stage/cmake-build" -DCMAKE_PREFIX_PATH="$reloc" \
+    -DEXAMPLE="$PWD/examples/c/progress.c" >"$stage/cmake.log" 2>&1 &&
+    cmake --build "$stage/cmake-build" >>"$stage/cmake.log" 2>&1 || fail "CMake: $(tail -n 20 "$stage/cmake.log")"
+  [ "$("$stage/cmake-build/progress_shared")" = "$want_progress" ] || fail "CMake shared build"
+  [ "$("$stage/cmake-build/progress_static")" = "$want_progress" ] || fail "CMake static build"
+  if readelf -d "$stage/cmake-build/progress_static" | grep -q libbgprogress; then fail "CMake static build needs the .so"; fi
+  ok "CMake find_package(bgprogress 0.1 CONFIG REQUIRED), bgprogress::bgprogress and _static, relocated"
+else
+  fail "cmake is not installed (apt-get install cmake)"
+fi
+if command -v meson >/dev/null && command -v ninja >/dev/null; then
+  # Meson before 1.3 calls the entry pkgconfig, from 1.3 on pkg-config.
+  printf "[binaries]\npkgconfig = ['pkg-config', '--define-prefix']\npkg-config = ['pkg-config', '--define-prefix']\n" > "$stage/native.ini"
+  PKG_CONFIG_PATH="$reloc/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR= meson setup "$stage/meson-build" \
+    packaging/consumers/meson --native-file "$stage/native.ini" -Dexample="$PWD/examples/c/progress.c" \
+    >"$stage/meson.log" 2>&1 && ninja -C "$stage/meson-build" >>"$stage/meson.log" 2>&1 ||
+    fail "Meson: $(tail -n 20 "$stage/meson.log")"
+  [ "$(LD_LIBRARY_PATH="$reloc/lib" "$stage/meson-build/progress_shared")" = "$want_progress" ] || fail "Meson shared build"
+  [ "$("$stage/meson-build/progress_static")" = "$want_progress" ] || fail "Meson static build"
+  ok "Meson dependency('bgprogress'), shared and static, relocated"
+else
+  fail "meson or ninja is not installed (apt-get install meson ninja-build)"
+fi
 
 make --no-print-directory uninstall DESTDIR="$stage" PREFIX=/usr >/dev/null
 left=$(cd "$stage" && find usr -type f -o -type l)

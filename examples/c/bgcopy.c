@@ -2,6 +2,7 @@
  * progress line from bg_tracker snapshots.
  *
  *   bgcopy [--limit MIB_PER_S] SRC... DESTDIR
+ *   bgcopy --help | --version   (on stdout, exit status 0)
  *
  * A source whose size cannot be known in advance (a FIFO, a device) counts as BG_SIZE_UNKNOWN
  * until it ends; then bg_tracker_resolve_size makes the total known again. Exit status: 0 when
@@ -21,6 +22,7 @@
 #include <bgprogress.h>
 
 #define CHUNK (1u << 20)
+#define USAGE "usage: bgcopy [--limit MIB_PER_S] SRC... DESTDIR"
 #define BAR 24
 
 struct job {
@@ -205,12 +207,34 @@ int main(int argc, char **argv) {
   int first = 1, i;
   double started;
   memset(&job, 0, sizeof job);
-  if (argc > 2 && strcmp(argv[1], "--limit") == 0) {
-    job.limit = atof(argv[2]) * 1024.0 * 1024.0;
+  if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+    printf(USAGE "\n"
+           "Copies each SRC into DESTDIR on a worker thread and draws a live progress line.\n"
+           "  --limit MIB_PER_S  copy at most this many MiB per second (a number above 0)\n"
+           "  --help             this text\n"
+           "  --version          the version of bgcopy's libbgprogress\n");
+    return 0;
+  }
+  if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+    printf("bgcopy (libbgprogress %s)\n", bg_version());
+    return 0;
+  }
+  if (argc > 1 && strcmp(argv[1], "--limit") == 0) {
+    char *end = NULL;
+    double mib = argc > 2 ? strtod(argv[2], &end) : 0.0;
+    if (argc < 3 || end == argv[2] || *end != 0 || !(mib > 0.0) || !isfinite(mib)) {
+      fprintf(stderr, "bgcopy: --limit needs a number of MiB per second above 0, not '%s'\n",
+              argc > 2 ? argv[2] : "");
+      return 2;
+    }
+    job.limit = mib * 1024.0 * 1024.0;
     first = 3;
+  } else if (argc > 1 && strncmp(argv[1], "--", 2) == 0) {
+    fprintf(stderr, "bgcopy: unknown option %s\n" USAGE "\n", argv[1]);
+    return 2;
   }
   if (argc - first < 2) {
-    fprintf(stderr, "usage: %s [--limit MIB_PER_S] SRC... DESTDIR\n", argv[0]);
+    fprintf(stderr, USAGE "\n");
     return 2;
   }
   job.sources = argv + first;

@@ -73,7 +73,8 @@ pub(crate) unsafe fn read_slice<'a, T: Copy>(
     if count > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
         return Err(bg_result::BG_ERR_INTERNAL);
     }
-    if p.is_aligned() {
+    // (`<*const T>::is_aligned` would need Rust 1.79; the libraries build from 1.77.)
+    if (p as usize) % std::mem::align_of::<T>() == 0 {
         return Ok(Cow::Borrowed(std::slice::from_raw_parts(p, count)));
     }
     let mut copy = Vec::new();

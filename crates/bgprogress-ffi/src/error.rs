@@ -40,6 +40,8 @@ pub enum bg_result {
     BG_ERR_INVALID_RANGE = 11,
     /// Two ranges share a byte.
     BG_ERR_OVERLAPPING_RANGES = 12,
+    /// A writer held the tracker through every try (bg_tracker_try_snapshot only).
+    BG_ERR_BUSY = 13,
 }
 
 impl From<Error> for bg_result {
@@ -57,6 +59,7 @@ impl From<Error> for bg_result {
             Error::InvalidRange => BG_ERR_INVALID_RANGE,
             Error::OverlappingRanges => BG_ERR_OVERLAPPING_RANGES,
             Error::AllocationFailed => BG_ERR_INTERNAL,
+            Error::Busy => BG_ERR_BUSY,
         }
     }
 }
@@ -79,6 +82,7 @@ impl bg_result {
             10 => BG_ERR_UNDERFLOW,
             11 => BG_ERR_INVALID_RANGE,
             12 => BG_ERR_OVERLAPPING_RANGES,
+            13 => BG_ERR_BUSY,
             _ => return None,
         })
     }
@@ -108,6 +112,7 @@ impl bg_result {
             BG_ERR_UNDERFLOW => c"more bytes were rewound than were transferred",
             BG_ERR_INVALID_RANGE => c"a range is empty, outside the file, or ends past UINT64_MAX",
             BG_ERR_OVERLAPPING_RANGES => c"two ranges share a byte",
+            BG_ERR_BUSY => c"a writer held the tracker through every try; try again",
         }
     }
 }
@@ -145,6 +150,7 @@ mod tests {
             Error::InvalidRange,
             Error::OverlappingRanges,
             Error::AllocationFailed,
+            Error::Busy,
         ];
         for e in &all {
             match e {
@@ -158,7 +164,8 @@ mod tests {
                 | Error::Underflow
                 | Error::InvalidRange
                 | Error::OverlappingRanges
-                | Error::AllocationFailed => {}
+                | Error::AllocationFailed
+                | Error::Busy => {}
             }
         }
         all
@@ -216,7 +223,10 @@ mod tests {
             assert!(texts.iter().skip(i + 1).all(|b| a != b), "{a}");
         }
         assert_eq!(text(bg_result_message(0)), "success");
-        assert_eq!(text(bg_result_message(13)), "unknown bg_result value");
+        assert_eq!(
+            text(bg_result_message(codes.len() as u32)),
+            "unknown bg_result value"
+        );
         assert_eq!(text(bg_result_message(u32::MAX)), "unknown bg_result value");
     }
 }

@@ -103,6 +103,6 @@ mod boundary_is_uniform {
                 );
             }
         }
-        assert_eq!(exports, 26, "the exported functions");
+        assert_eq!(exports, 27, "the exported functions");
     }
 }

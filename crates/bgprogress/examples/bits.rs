@@ -248,9 +248,14 @@ mod bits_client {
 
     fn local_name(dest: &Path, url: &str) -> Option<HSTRING> {
         let name = url.rsplit('/').next().filter(|n| !n.is_empty())?;
-        std::path::absolute(dest.join(name))
-            .ok()
-            .map(|p| HSTRING::from(p.as_os_str()))
+        // BITS wants an absolute local path.
+        let path = dest.join(name);
+        let path = if path.is_absolute() {
+            path
+        } else {
+            std::env::current_dir().ok()?.join(path)
+        };
+        Some(HSTRING::from(path.as_os_str()))
     }
 
     /// Polls until the job is transferred (then completes it), fails or times out.

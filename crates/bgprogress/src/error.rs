@@ -37,6 +37,8 @@ pub enum Error {
     OverlappingRanges,
     /// Memory for a temporary copy could not be allocated (`ranges_total` only).
     AllocationFailed,
+    /// A writer held the tracker through every try (`Tracker::try_snapshot` only).
+    Busy,
 }
 
 impl fmt::Display for Error {
@@ -57,6 +59,7 @@ impl fmt::Display for Error {
             Error::InvalidRange => "a range is empty, outside the file, or ends past UINT64_MAX",
             Error::OverlappingRanges => "two ranges share a byte",
             Error::AllocationFailed => "memory for a temporary copy could not be allocated",
+            Error::Busy => "a writer held the tracker through every try; try again",
         })
     }
 }

@@ -10,9 +10,12 @@ use core::mem::{align_of, offset_of, size_of};
 
 use crate::{FileProgress, FileRange, JobProgress, ReplyProgress};
 
+// Used by the const block below (rustc before 1.78 reports them unused).
+#[allow(dead_code)]
 const U64_ALIGN: usize = align_of::<u64>();
 
 /// `n` rounded up to a multiple of the alignment of `u64`.
+#[allow(dead_code)]
 const fn padded(n: usize) -> usize {
     n.div_ceil(U64_ALIGN) * U64_ALIGN
 }

@@ -37,6 +37,7 @@
 //! targets only) converts to and from the `windows` crate's BITS structs at no cost, and views
 //! them as ours by reference (`AsRef`, `FileProgress::from_sdk_slice`).
 #![cfg_attr(not(feature = "std"), no_std)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![deny(unsafe_code)] // the bytemuck derives are the only unsafe code, and they check it
 
@@ -61,10 +62,12 @@ pub use file::FileProgress;
 pub use format::Size;
 pub use job::JobProgress;
 #[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub use range::ranges_total;
 pub use range::{FileRange, LENGTH_TO_EOF};
 pub use reply::ReplyProgress;
 #[cfg(all(feature = "std", target_has_atomic = "64"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "std", target_has_atomic = "64"))))]
 pub use tracker::{Clock, ManualClock, MonotonicClock, Tracker, RATE_MIN_SPAN, RATE_WINDOW};
 
 /// The value of BytesTotal while the total size is not known
@@ -76,3 +79,8 @@ pub use tracker::{Clock, ManualClock, MonotonicClock, Tracker, RATE_MIN_SPAN, RA
 // declarations when <bits.h> or <deliveryoptimization.h> came first.
 #[cfg(not(bgprogress_sdk_job_types))]
 pub const SIZE_UNKNOWN: u64 = u64::MAX;
+
+/// The README's Rust snippets, compiled and run as doctests.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -19,6 +19,7 @@
 //! # let _ = sum; Ok(()) }
 //! ```
 #![allow(unsafe_code)] // the reference views below, each with its layout proof
+#![cfg_attr(docsrs, doc(cfg(all(windows, feature = "windows"))))]
 
 use core::mem::{align_of, offset_of, size_of};
 

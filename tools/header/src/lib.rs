@@ -19,6 +19,8 @@ pub fn header_path() -> PathBuf {
 fn after_includes() -> String {
     format!(
         r#"
+/* Needs C99 or C++11 (the fixed-width types, bool, and C++11's typed enum). */
+
 /* The library's version; bg_version() returns the same as "MAJOR.MINOR.PATCH". */
 #define BGPROGRESS_VERSION_MAJOR {major}
 #define BGPROGRESS_VERSION_MINOR {minor}

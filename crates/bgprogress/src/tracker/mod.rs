@@ -167,6 +167,25 @@ impl<C: Clock> Tracker<C> {
         self.read().job()
     }
 
+    /// A consistent copy of the progress, or [`Error::Busy`] when a writer held the tracker
+    /// through a bounded number of tries: it never waits on a writer, so a signal handler
+    /// that interrupted an update of this tracker on its own thread, or a process forked
+    /// while another thread was updating it, gets an answer instead of spinning forever.
+    /// It takes no lock and allocates nothing.
+    ///
+    /// ```
+    /// let tracker = bgprogress::Tracker::new();
+    /// tracker.add_file(10)?;
+    /// assert_eq!(tracker.try_snapshot()?.bytes_total, 10);
+    /// # Ok::<(), bgprogress::Error>(())
+    /// ```
+    pub fn try_snapshot(&self) -> Result<JobProgress, Error> {
+        self.lock
+            .try_read(|| self.counts.load(Ordering::Acquire))
+            .map(|c| c.job())
+            .ok_or(Error::Busy)
+    }
+
     /// Adds a file of `size` bytes, or of unknown size with `SIZE_UNKNOWN`. Errors, in order:
     /// [`Error::TooManyFiles`]; [`Error::Overflow`] when the sum of the known sizes would
     /// reach `u64::MAX` (it is kept even while some size is unknown).
@@ -205,10 +224,12 @@ impl<C: Clock> Tracker<C> {
     /// Bytes per second over the last [`RATE_WINDOW`] (see the module documentation).
     /// [`Error::NotEnoughData`] until a byte was added and [`RATE_MIN_SPAN`] has passed.
     pub fn rate(&self) -> Result<f64, Error> {
-        let added = self.read().added;
-        let now = self.clock.now();
+        // The counts and the clock are read while the window is held, so that no sample in
+        // it is newer than this reading (a thread delayed before the lock would otherwise
+        // subtract a newer base).
         let mut window = self.window.lock().unwrap_or_else(|e| e.into_inner());
-        window.rate(now, added)
+        let counts = self.read();
+        window.rate(self.clock.now(), counts.added, counts.any_added)
     }
 
     /// Seconds until every byte is in at the current [`rate`](Self::rate): the remaining bytes
@@ -253,6 +274,16 @@ mod tests {
         t.add_bytes(1).unwrap();
         assert_eq!(t.lock.sequence(), seq + 2);
         assert_eq!(t.snapshot(), JobProgress::new(10, 5, 1, 1));
+    }
+
+    #[test]
+    fn try_snapshot_gives_up_while_a_writer_holds_the_lock() {
+        let t = Tracker::new();
+        t.add_file(10).unwrap();
+        let guard = t.lock.write();
+        assert_eq!(t.try_snapshot(), Err(Error::Busy));
+        guard.abort();
+        assert_eq!(t.try_snapshot(), Ok(JobProgress::new(10, 0, 1, 0)));
     }
 
     #[test]

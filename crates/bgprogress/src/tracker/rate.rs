@@ -43,8 +43,15 @@ impl RateWindow {
 
     /// Records the sample `(now, added)` (at most one each `RATE_WINDOW / 10`) and answers
     /// the rate over the window that ends now: from the newest sample at least
-    /// [`RATE_WINDOW`] old (or, early on, the start) to now.
-    pub(super) fn rate(&mut self, now: Duration, added: u64) -> Result<f64, Error> {
+    /// [`RATE_WINDOW`] old (or, early on, the start) to now. `any_added` says whether a byte
+    /// was ever added (`added` wraps). The caller reads `now` and `added` while it holds the
+    /// window, so no sample is newer than the reading.
+    pub(super) fn rate(
+        &mut self,
+        now: Duration,
+        added: u64,
+        any_added: bool,
+    ) -> Result<f64, Error> {
         let newest = self.get(self.len - 1).0;
         if now >= newest + RATE_WINDOW / 10 {
             if self.len == SAMPLES {
@@ -59,7 +66,7 @@ impl RateWindow {
         }
         let (start, base) = self.get(0);
         let span = now.saturating_sub(start);
-        if added == 0 || span < RATE_MIN_SPAN {
+        if !any_added || span < RATE_MIN_SPAN {
             return Err(Error::NotEnoughData);
         }
         Ok(added.wrapping_sub(base) as f64 / span.as_secs_f64())
@@ -79,7 +86,7 @@ mod tests {
         let mut w = RateWindow::new(ms(0));
         let mut answer = Err(Error::NotEnoughData);
         for i in 1..=20 {
-            answer = w.rate(ms(500 * i), 1000 * i);
+            answer = w.rate(ms(500 * i), 1000 * i, true);
         }
         assert_eq!(answer, Ok(2000.0));
     }
@@ -87,10 +94,18 @@ mod tests {
     #[test]
     fn needs_a_byte_and_a_minimum_span() {
         let mut w = RateWindow::new(ms(0));
-        assert_eq!(w.rate(ms(10_000), 0), Err(Error::NotEnoughData));
+        assert_eq!(w.rate(ms(10_000), 0, false), Err(Error::NotEnoughData));
         let mut w = RateWindow::new(ms(0));
-        assert_eq!(w.rate(ms(50), 1), Err(Error::NotEnoughData));
-        assert_eq!(w.rate(ms(100), 1), Ok(10.0));
+        assert_eq!(w.rate(ms(50), 1, true), Err(Error::NotEnoughData));
+        assert_eq!(w.rate(ms(100), 1, true), Ok(10.0));
+    }
+
+    #[test]
+    fn a_wrapped_count_is_still_data() {
+        // 2^64 bytes were added since the window's base: `added` reads 0 again.
+        let mut w = RateWindow::new(ms(0));
+        assert_eq!(w.rate(ms(1000), 0, true), Ok(0.0));
+        assert_eq!(w.rate(ms(1000), 0, false), Err(Error::NotEnoughData));
     }
 
     #[test]
@@ -100,13 +115,13 @@ mod tests {
         // 100 s at 100 B/s, then 10 s at 1000 B/s, sampled every 100 ms.
         for i in 1..=1000 {
             added += 10;
-            let _ = w.rate(ms(100 * i), added);
+            let _ = w.rate(ms(100 * i), added, true);
         }
         for i in 1001..=1100 {
             added += 100;
-            let _ = w.rate(ms(100 * i), added);
+            let _ = w.rate(ms(100 * i), added, true);
         }
-        let r = w.rate(ms(110_000), added).unwrap();
+        let r = w.rate(ms(110_000), added, true).unwrap();
         assert!((r - 1000.0).abs() < 1e-6, "{r}");
         assert!(w.len <= SAMPLES);
     }

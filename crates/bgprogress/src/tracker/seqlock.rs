@@ -14,6 +14,9 @@
 use super::backoff::Backoff;
 use super::sync::{AtomicU64, Ordering};
 
+/// How many times [`SeqLock::try_read`] looks before it gives up.
+const TRY_READS: u32 = 64;
+
 /// The sequence number of a seqlock.
 #[derive(Debug)]
 pub(super) struct SeqLock {
@@ -56,6 +59,26 @@ impl SeqLock {
             }
             backoff.wait();
         }
+    }
+
+    /// Like [`read`](Self::read), but gives up (`None`) after a bounded number of tries
+    /// (spinning briefly between them, never yielding): it cannot hang, even when the writer
+    /// is the very thread it interrupted.
+    #[inline]
+    pub(super) fn try_read<T>(&self, mut read: impl FnMut() -> T) -> Option<T> {
+        for _ in 0..TRY_READS {
+            let before = self.seq.load(Ordering::Acquire);
+            if before & 1 == 0 {
+                let value = read();
+                if self.seq.load(Ordering::Relaxed) == before {
+                    return Some(value);
+                }
+            }
+            for _ in 0..16 {
+                super::sync::spin_loop();
+            }
+        }
+        None
     }
 
     /// The sequence number now, for tests.

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make install`: installs what `make` staged in BUILD/lib (it never compiles):
+#   packaging/install.sh BUILD VERSION   (with DESTDIR, PREFIX, LIBDIR, INCDIR, DATADIR set)
+# The pkg-config file and the CMake package are relocatable: their paths are relative to
+# the prefix (pkg-config --define-prefix) or to the CMake file itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$1 version=$2
+: "${PREFIX:?}" "${LIBDIR:?}" "${INCDIR:?}" "${DATADIR:?}"
+DESTDIR=${DESTDIR:-}
+staged=$build/lib/libbgprogress.so.$version
+[ -f "$staged" ] && [ -f "$build/lib/libbgprogress.a" ] ||
+  { echo "install: nothing built in $build/lib: run make first" >&2; exit 1; }
+soname=$(objdump -p "$staged" | awk '/SONAME/ { print $2 }')
+private=$(cat "$build/native-static-libs")
+rel() { realpath -m --relative-to="$2" "$1"; } # path $1 relative to directory $2
+under_prefix() { case "$1" in "$PREFIX"/*) echo "\${prefix}/$(rel "$1" "$PREFIX")" ;; *) echo "$1" ;; esac; }
+
+lib=$DESTDIR$LIBDIR
+install -d "$lib/pkgconfig" "$lib/cmake/bgprogress" "$DESTDIR$INCDIR" "$DESTDIR$DATADIR/bgprogress"
+install -m 755 "$staged" "$lib/"
+ln -sf "libbgprogress.so.$version" "$lib/$soname"
+ln -sf "$soname" "$lib/libbgprogress.so"
+install -m 644 "$build/lib/libbgprogress.a" "$lib/"
+install -m 644 include/bgprogress.h "$DESTDIR$INCDIR/"
+install -m 644 packaging/bgprogress.supp "$DESTDIR$DATADIR/bgprogress/"
+
+sed -e "s|@PREFIX@|$PREFIX|" -e "s|@LIBDIR@|$(under_prefix "$LIBDIR")|" \
+    -e "s|@INCDIR@|$(under_prefix "$INCDIR")|" -e "s|@VERSION@|$version|" \
+    -e "s|@PRIVATE@|$private|" packaging/bgprogress.pc.in > "$lib/pkgconfig/bgprogress.pc"
+
+cmake_dir=$LIBDIR/cmake/bgprogress
+private_cmake=$(for l in $private; do echo -n "${l#-l};"; done)
+sizeof_void_p=$(getconf LONG_BIT 2>/dev/null | awk '{ print $1 / 8 }')
+for f in bgprogressConfig bgprogressConfigVersion; do
+  sed -e "s|@CMAKE_TO_PREFIX@|$(rel "$PREFIX" "$cmake_dir")|" \
+      -e "s|@LIBREL@|$(rel "$LIBDIR" "$PREFIX")|" -e "s|@INCREL@|$(rel "$INCDIR" "$PREFIX")|" \
+      -e "s|@VERSION@|$version|" -e "s|@SONAME@|$soname|" -e "s|@PRIVATE_CMAKE@|${private_cmake%;}|" \
+      -e "s|@SIZEOF_VOID_P@|$sizeof_void_p|" "packaging/cmake/$f.cmake.in" > "$lib/cmake/bgprogress/$f.cmake"
+done
+chmod 644 "$lib/pkgconfig/bgprogress.pc" "$lib"/cmake/bgprogress/*.cmake
+echo "install: libbgprogress $version into $DESTDIR$PREFIX"
