@@ -21,7 +21,7 @@ WARN    := -Wall -Wextra -Wpedantic -Werror
 STAGED  := $(BUILD)/lib/libbgprogress.so.$(VERSION)
 
 .PHONY: version all lib header header-check test rust-test lint loom clean install uninstall \
-        demo examples-test consumer-test sanitize valgrind helgrind miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench windows windows-i686 windows-test
+        demo examples-test consumer-test sanitize valgrind helgrind miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench bench-eta windows windows-i686 windows-test
 
 # `make` builds; it does not rewrite the committed header (`make header` does, and the
 # tests fail when it is stale).
@@ -106,9 +106,10 @@ helgrind: $(BUILD)/workers
 
 # Miri on every export called through raw pointers (aliasing, misaligned, one past the end,
 # NULL, the tracker from a few threads), with Stacked Borrows and then Tree Borrows.
+MIRI_TOOLCHAIN ?= nightly
 miri:
-	$(CARGO) +nightly miri test -p bgprogress-ffi --test raw_pointers
-	MIRIFLAGS=-Zmiri-tree-borrows $(CARGO) +nightly miri test -p bgprogress-ffi --test raw_pointers
+	$(CARGO) +$(MIRI_TOOLCHAIN) miri test -p bgprogress-ffi --test raw_pointers
+	MIRIFLAGS=-Zmiri-tree-borrows $(CARGO) +$(MIRI_TOOLCHAIN) miri test -p bgprogress-ffi --test raw_pointers
 
 # cargo-fuzz on stable (no sanitizer): each target for FUZZ_SECONDS with its dictionary.
 # `make test` runs fuzz-short; a crash leaves its input in fuzz/artifacts/.
@@ -143,6 +144,11 @@ bench: $(BUILD)/ffi_bench
 	@{ $(CARGO) bench --quiet -p bgprogress --bench ratios 2>/dev/null && $(BUILD)/ffi_bench; } \
 	  > $(BUILD)/bench.rows
 	@awk -f benches/table.awk $(BUILD)/bench.rows
+
+# The ETA against other progress libraries' estimators on synthetic transfers (a second,
+# deterministic; it fails when a goal is missed, so make test runs it).
+bench-eta:
+	@$(CARGO) bench --quiet -p bgprogress --bench eta
 
 # Installs into a temporary DESTDIR and builds the examples the way a user would: pkg-config.
 consumer-test:
@@ -238,7 +244,7 @@ loom:
 	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=$(TARGETDIR)/loom \
 	  $(CARGO) test --release -p bgprogress --test loom
 
-test: lint header-check abi-check msrv publish-check rust-test loom miri fuzz-short abi-matrix sanitize valgrind helgrind examples-test consumer-test windows-test
+test: lint header-check abi-check msrv publish-check rust-test bench-eta loom miri fuzz-short abi-matrix sanitize valgrind helgrind examples-test consumer-test windows-test
 
 clean:
 	$(CARGO) clean

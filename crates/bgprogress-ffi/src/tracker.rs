@@ -176,10 +176,12 @@ pub unsafe extern "C" fn bg_tracker_try_snapshot(
 }
 
 /// Writes to *bytes_per_second the transfer rate: the bytes added (rewinds not taken off)
-/// per second over a sliding window of about 5 seconds, ending now. The window's samples are
-/// taken by bg_tracker_rate and bg_tracker_eta themselves (at most one each 0.5 s), so
-/// call one of them regularly, as a progress display does; early on the window starts at the
-/// tracker's creation. Errors: BG_ERR_NULL_POINTER; BG_ERR_NOT_ENOUGH_DATA until a byte
+/// per second since the last change of speed. The estimator samples the counts on a fixed
+/// 100 ms grid of the tracker's clock, from the looks that bg_tracker_rate and bg_tracker_eta
+/// take (so call one of them regularly, as a progress display does; how often does not
+/// change the figures beyond interpolating between two looks). A new speed is followed
+/// within a few seconds; noise and bursts are averaged out; through a stall the rate falls
+/// slowly but never to 0. Errors: BG_ERR_NULL_POINTER; BG_ERR_NOT_ENOUGH_DATA until a byte
 /// was added and at least 100 ms are covered.
 ///
 /// # Safety
@@ -196,10 +198,12 @@ pub unsafe extern "C" fn bg_tracker_rate(
     })
 }
 
-/// Writes to *seconds the estimated time until every byte is in: the remaining bytes
-/// divided by bg_tracker_rate; 0.0 when nothing remains; INFINITY when the rate is 0
-/// (stalled). Errors, in order: BG_ERR_NULL_POINTER; BG_ERR_SIZE_UNKNOWN while the size
-/// is unknown; then those of bg_tracker_rate.
+/// Writes to *seconds the estimated time until every byte is in: a countdown (one second
+/// less per second) pulled towards the remaining bytes divided by bg_tracker_rate; 0.0 when
+/// nothing remains. Through a stall it grows but stays finite; when bytes resume after more
+/// than 10 s without any, the first second of them counts at the speed from before the
+/// stall. Errors, in order: BG_ERR_NULL_POINTER; BG_ERR_SIZE_UNKNOWN while the size is
+/// unknown; then those of bg_tracker_rate.
 ///
 /// # Safety
 /// t is NULL or a live tracker; seconds is NULL or writable.

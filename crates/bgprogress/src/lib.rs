@@ -68,7 +68,7 @@ pub use range::{FileRange, LENGTH_TO_EOF};
 pub use reply::ReplyProgress;
 #[cfg(all(feature = "std", target_has_atomic = "64"))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "std", target_has_atomic = "64"))))]
-pub use tracker::{Clock, ManualClock, MonotonicClock, Tracker, RATE_MIN_SPAN, RATE_WINDOW};
+pub use tracker::{Clock, ManualClock, MonotonicClock, Tracker, RATE_MIN_SPAN};
 
 /// The value of BytesTotal while the total size is not known
 /// (`BG_SIZE_UNKNOWN`).

@@ -17,9 +17,6 @@ pub(super) struct Counts {
     pub(super) files_transferred: u32,
     /// Every byte ever added, rewinds not taken off, wrapping: the rate's measure.
     pub(super) added: u64,
-    /// Whether any byte was ever added: the rate's "no data yet" (not `added == 0`, which
-    /// wraps back after 2^64 bytes).
-    pub(super) any_added: bool,
 }
 
 impl Counts {
@@ -58,7 +55,6 @@ impl Counts {
         job.add_bytes(n)?;
         self.transferred = job.bytes_transferred;
         self.added = self.added.wrapping_add(n);
-        self.any_added |= n > 0;
         Ok(())
     }
 
@@ -102,8 +98,6 @@ pub(super) struct SharedCounts {
     unknown_files: AtomicU32,
     files_total: AtomicU32,
     files_transferred: AtomicU32,
-    /// `Counts::any_added`, 0 or 1.
-    any_added: AtomicU32,
 }
 
 impl SharedCounts {
@@ -115,7 +109,6 @@ impl SharedCounts {
             unknown_files: AtomicU32::new(0),
             files_total: AtomicU32::new(0),
             files_transferred: AtomicU32::new(0),
-            any_added: AtomicU32::new(0),
         }
     }
 
@@ -130,7 +123,6 @@ impl SharedCounts {
             files_total: self.files_total.load(order),
             files_transferred: self.files_transferred.load(order),
             added: self.added.load(order),
-            any_added: self.any_added.load(order) != 0,
         }
     }
 
@@ -156,9 +148,6 @@ impl SharedCounts {
         }
         if new.added != old.added {
             self.added.store(new.added, r);
-        }
-        if new.any_added != old.any_added {
-            self.any_added.store(u32::from(new.any_added), r);
         }
     }
 }
@@ -299,7 +288,6 @@ mod tests {
             files_total: 4,
             files_transferred: 5,
             added: 6,
-            any_added: true,
         };
         shared.store_changes(&Counts::default(), &new);
         assert_eq!(shared.load(Ordering::Acquire), new);

@@ -21,11 +21,14 @@
 //! and could not check the total on every update; a mutex costs two read-modify-writes per
 //! update.
 //!
-//! # Rate
+//! # Rate and ETA
 //!
-//! [`Tracker::rate`] is the bytes added (rewinds do not count) per second over a sliding window
-//! of about [`RATE_WINDOW`] (5 s) ([`rate`]). The window's samples are taken by `rate` and
-//! `eta` themselves, at most one per [`RATE_WINDOW`]` / 10`, so updates never read the clock.
+//! [`Tracker::rate`] is the average speed (bytes added per second; rewinds do not count) since
+//! the last change of speed, and [`Tracker::eta`] a countdown filtered from it; the estimator
+//! ([`rate`]) samples the counts on a fixed 100 ms grid of the tracker's own clock from the
+//! looks that `rate` and `eta` take, so updates never read the clock and the figures do not
+//! depend on who looks when. `make bench-eta` compares it with the estimators of other
+//! progress libraries on synthetic transfers.
 //!
 //! The tracker needs 64-bit atomics: on targets without them the crate builds without it.
 
@@ -37,14 +40,14 @@ mod seqlock;
 mod sync;
 
 pub use clock::{Clock, ManualClock, MonotonicClock};
-pub use rate::{RATE_MIN_SPAN, RATE_WINDOW};
+pub use rate::RATE_MIN_SPAN;
 
 use core::fmt;
 
 use counts::{Counts, SharedCounts};
-use rate::RateWindow;
+use rate::Estimator;
 use seqlock::SeqLock;
-use sync::{Mutex, Ordering};
+use sync::{Mutex, MutexGuard, Ordering};
 
 use crate::{Error, JobProgress, SIZE_UNKNOWN};
 
@@ -88,7 +91,7 @@ use crate::{Error, JobProgress, SIZE_UNKNOWN};
 pub struct Tracker<C: Clock = MonotonicClock> {
     lock: SeqLock,
     counts: SharedCounts,
-    window: Mutex<RateWindow>,
+    window: Mutex<Estimator>,
     clock: C,
 }
 
@@ -123,11 +126,11 @@ impl<C: Clock> Tracker<C> {
     /// tracker.add_bytes(1000)?;
     /// clock.advance(Duration::from_secs(2));
     /// assert_eq!(tracker.rate()?, 500.0);
-    /// assert_eq!(tracker.eta()?, 6.0);
+    /// assert!((tracker.eta()? - 6.0).abs() < 1e-9);
     /// # Ok::<(), Error>(())
     /// ```
     pub fn with_clock(clock: C) -> Self {
-        let window = Mutex::new(RateWindow::new(clock.now()));
+        let window = Mutex::new(Estimator::new(clock.now()));
         Tracker {
             lock: SeqLock::new(),
             counts: SharedCounts::new(),
@@ -221,27 +224,43 @@ impl<C: Clock> Tracker<C> {
         self.update(|c| c.rewind_bytes(n))
     }
 
-    /// Bytes per second over the last [`RATE_WINDOW`] (see the module documentation).
+    /// Bytes per second: the average since the last change of speed (see the module
+    /// documentation of `rate`): steady while the speed is, following a new speed within a
+    /// few seconds, and falling slowly through a stall (never to 0 once bytes came).
     /// [`Error::NotEnoughData`] until a byte was added and [`RATE_MIN_SPAN`] has passed.
     pub fn rate(&self) -> Result<f64, Error> {
-        // The counts and the clock are read while the window is held, so that no sample in
-        // it is newer than this reading (a thread delayed before the lock would otherwise
-        // subtract a newer base).
-        let mut window = self.window.lock().unwrap_or_else(|e| e.into_inner());
-        let counts = self.read();
-        window.rate(self.clock.now(), counts.added, counts.any_added)
+        self.look(|_| ()).and_then(|w| w.rate())
     }
 
-    /// Seconds until every byte is in at the current [`rate`](Self::rate): the remaining bytes
-    /// divided by the rate, `0.0` when nothing remains, `f64::INFINITY` when the rate is 0
-    /// (stalled). Errors: [`Error::SizeUnknown`] when the size is unknown (checked before the
-    /// rate), then the rate's.
+    /// Seconds until every byte is in: a countdown (one second less per second) pulled
+    /// towards the remaining bytes divided by [`rate`](Self::rate); `0.0` when nothing
+    /// remains. Through a stall it grows but stays finite; after a stall of more than 10 s
+    /// the first seconds of new bytes count at the speed from before it. Errors:
+    /// [`Error::SizeUnknown`] when the size is unknown (checked before the rate), then the
+    /// rate's.
     pub fn eta(&self) -> Result<f64, Error> {
-        let remaining = self.snapshot().remaining_bytes()?;
-        if remaining == 0 {
-            return Ok(0.0);
+        let mut remaining = None;
+        let window = self.look(|job| remaining = Some(job.remaining_bytes()))?;
+        match remaining {
+            Some(Ok(0)) => Ok(0.0),
+            Some(Ok(remaining)) => window.eta(remaining),
+            Some(Err(e)) => Err(e),
+            None => Err(Error::NotEnoughData),
         }
-        Ok(remaining as f64 / self.rate()?)
+    }
+
+    /// Observes the counts and the clock while it holds the estimator, so that no grid point
+    /// is newer than this look, and hands the estimator back.
+    fn look(
+        &self,
+        with_job: impl FnOnce(&JobProgress),
+    ) -> Result<MutexGuard<'_, Estimator>, Error> {
+        let mut window = self.window.lock().unwrap_or_else(|e| e.into_inner());
+        let counts = self.read();
+        let job = counts.job();
+        with_job(&job);
+        window.observe(self.clock.now(), counts.added, job.remaining_bytes().ok());
+        Ok(window)
     }
 }
 
@@ -296,12 +315,12 @@ mod tests {
             t.add_bytes(1000).unwrap();
             let _ = t.rate();
         }
-        assert_eq!(t.rate().unwrap(), 2000.0);
-        assert_eq!(t.eta().unwrap(), 80_000.0 / 2000.0);
+        assert!((t.rate().unwrap() - 2000.0).abs() < 1e-6);
+        assert!((t.eta().unwrap() - 80_000.0 / 2000.0).abs() < 1e-6);
     }
 
     #[test]
-    fn rate_burst_then_idle_falls_to_zero() {
+    fn idle_lowers_the_rate_slowly_and_keeps_the_eta_finite() {
         let clock = ManualClock::default();
         let t = Tracker::with_clock(&clock);
         t.add_file(1_000_000).unwrap();
@@ -312,8 +331,9 @@ mod tests {
             clock.advance(Duration::from_millis(500));
             let _ = t.rate();
         }
-        assert_eq!(t.rate().unwrap(), 0.0);
-        assert_eq!(t.eta().unwrap(), f64::INFINITY);
+        // 500 kB over the 7 s of the segment, pauses included: never 0, never infinite.
+        assert!((t.rate().unwrap() - 500_000.0 / 7.0).abs() < 1.0);
+        assert!(t.eta().unwrap().is_finite());
         t.add_bytes(500_000).unwrap();
         assert_eq!(t.eta().unwrap(), 0.0);
     }
@@ -327,6 +347,8 @@ mod tests {
         assert_eq!(t.rate(), Err(Error::NotEnoughData)); // no byte yet
         t.add_file(SIZE_UNKNOWN).unwrap();
         t.add_bytes(10).unwrap();
+        assert_eq!(t.rate(), Err(Error::NotEnoughData)); // no time yet since the bytes
+        clock.advance(RATE_MIN_SPAN);
         assert!(t.rate().is_ok());
         assert_eq!(t.eta(), Err(Error::SizeUnknown));
         let fresh = Tracker::with_clock(&clock);

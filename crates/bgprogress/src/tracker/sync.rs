@@ -5,13 +5,13 @@
 pub(super) use loom::{
     hint::spin_loop,
     sync::atomic::{AtomicU32, AtomicU64, Ordering},
-    sync::Mutex,
+    sync::{Mutex, MutexGuard},
     thread::yield_now,
 };
 #[cfg(not(loom))]
 pub(super) use std::{
     hint::spin_loop,
     sync::atomic::{AtomicU32, AtomicU64, Ordering},
-    sync::Mutex,
+    sync::{Mutex, MutexGuard},
     thread::yield_now,
 };
