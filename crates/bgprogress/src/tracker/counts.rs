@@ -88,8 +88,8 @@ impl Counts {
     }
 }
 
-/// The counts as atomics, on one cache line, written only under the tracker's seqlock.
-#[repr(align(64))]
+/// The counts as atomics, written only under the tracker's seqlock (and kept on the lock's
+/// cache line by the tracker).
 #[derive(Debug)]
 pub(super) struct SharedCounts {
     known_total: AtomicU64,

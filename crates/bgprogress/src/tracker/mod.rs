@@ -51,6 +51,17 @@ use sync::{Mutex, MutexGuard, Ordering};
 
 use crate::{Error, JobProgress, SIZE_UNKNOWN};
 
+/// The sequence and the counts it guards, on one cache line: a writer's update and a reader's
+/// snapshot each touch that line alone.
+#[repr(C, align(64))]
+struct Shared {
+    lock: SeqLock,
+    counts: SharedCounts,
+}
+
+#[cfg(not(loom))] // loom's atomics are larger
+const _: () = assert!(core::mem::size_of::<Shared>() == 64);
+
 /// A job's progress, updated by any number of threads at once and read as consistent
 /// [`JobProgress`] snapshots.
 ///
@@ -89,8 +100,7 @@ use crate::{Error, JobProgress, SIZE_UNKNOWN};
 /// # Ok::<(), bgprogress::Error>(())
 /// ```
 pub struct Tracker<C: Clock = MonotonicClock> {
-    lock: SeqLock,
-    counts: SharedCounts,
+    shared: Shared,
     window: Mutex<Estimator>,
     clock: C,
 }
@@ -132,8 +142,10 @@ impl<C: Clock> Tracker<C> {
     pub fn with_clock(clock: C) -> Self {
         let window = Mutex::new(Estimator::new(clock.now()));
         Tracker {
-            lock: SeqLock::new(),
-            counts: SharedCounts::new(),
+            shared: Shared {
+                lock: SeqLock::new(),
+                counts: SharedCounts::new(),
+            },
             window,
             clock,
         }
@@ -142,19 +154,21 @@ impl<C: Clock> Tracker<C> {
     /// A consistent copy of the counts: between two whole updates.
     #[inline]
     fn read(&self) -> Counts {
-        self.lock.read(|| self.counts.load(Ordering::Acquire))
+        self.shared
+            .lock
+            .read(|| self.shared.counts.load(Ordering::Acquire))
     }
 
     /// Applies `rule` to the counts as one update: all of it, or nothing when it fails.
     #[inline]
     fn update(&self, rule: impl FnOnce(&mut Counts) -> Result<(), Error>) -> Result<(), Error> {
-        let guard = self.lock.write();
+        let guard = self.shared.lock.write();
         // Relaxed: the lock's compare-and-swap acquired the previous writer's stores.
-        let old = self.counts.load(Ordering::Relaxed);
+        let old = self.shared.counts.load(Ordering::Relaxed);
         let mut new = old;
         match rule(&mut new) {
             Ok(()) => {
-                self.counts.store_changes(&old, &new);
+                self.shared.counts.store_changes(&old, &new);
                 drop(guard);
                 Ok(())
             }
@@ -183,8 +197,9 @@ impl<C: Clock> Tracker<C> {
     /// # Ok::<(), bgprogress::Error>(())
     /// ```
     pub fn try_snapshot(&self) -> Result<JobProgress, Error> {
-        self.lock
-            .try_read(|| self.counts.load(Ordering::Acquire))
+        self.shared
+            .lock
+            .try_read(|| self.shared.counts.load(Ordering::Acquire))
             .map(|c| c.job())
             .ok_or(Error::Busy)
     }
@@ -277,7 +292,7 @@ mod tests {
         t.add_file(10).unwrap();
         t.add_bytes(4).unwrap();
         t.complete_file().unwrap();
-        let (counts, seq) = (t.read(), t.lock.sequence());
+        let (counts, seq) = (t.read(), t.shared.lock.sequence());
         assert_eq!(t.add_bytes(7), Err(Error::BytesExceedTotal));
         assert_eq!(t.complete_file(), Err(Error::FilesExceedTotal));
         assert_eq!(t.resolve_size(1), Err(Error::NoUnknownSize));
@@ -286,12 +301,12 @@ mod tests {
         assert_eq!(t.add_file(MAX - 10), Err(Error::Overflow));
         assert_eq!(t.read(), counts);
         assert_eq!(
-            t.lock.sequence(),
+            t.shared.lock.sequence(),
             seq,
             "a refused update moved the sequence"
         );
         t.add_bytes(1).unwrap();
-        assert_eq!(t.lock.sequence(), seq + 2);
+        assert_eq!(t.shared.lock.sequence(), seq + 2);
         assert_eq!(t.snapshot(), JobProgress::new(10, 5, 1, 1));
     }
 
@@ -299,7 +314,7 @@ mod tests {
     fn try_snapshot_gives_up_while_a_writer_holds_the_lock() {
         let t = Tracker::new();
         t.add_file(10).unwrap();
-        let guard = t.lock.write();
+        let guard = t.shared.lock.write();
         assert_eq!(t.try_snapshot(), Err(Error::Busy));
         guard.abort();
         assert_eq!(t.try_snapshot(), Ok(JobProgress::new(10, 0, 1, 0)));
