@@ -103,6 +103,24 @@ pub(crate) fn catch_panic<T>(on_panic: T, f: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(on_panic)
 }
 
+/// The one shape of a question: reads `*p` by value, asks it, and writes the answer to `*out`
+/// (only on success), behind the panic boundary.
+///
+/// # Safety
+/// As for [`read`] (`p`) and [`output`] (`out`).
+#[inline]
+pub(crate) unsafe fn answer<T: Copy, U>(
+    p: *const T,
+    out: *mut U,
+    question: impl FnOnce(&T) -> Result<U, bgprogress::Error>,
+) -> bg_result {
+    ffi_result(|| {
+        let (p, o) = (read(p)?, output(out)?);
+        o.put(question(&p)?);
+        Ok(())
+    })
+}
+
 /// Runs `f` behind the panic boundary and returns its outcome as a [`bg_result`].
 #[inline]
 pub(crate) fn ffi_result(f: impl FnOnce() -> Result<(), bg_result>) -> bg_result {

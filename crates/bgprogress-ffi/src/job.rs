@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use bgprogress::JobProgress;
 
-use crate::boundary::{catch_panic, ffi_result, output, read, text_buffer};
+use crate::boundary::{answer, catch_panic, ffi_result, output, read, text_buffer};
 use crate::error::bg_result;
 use crate::format::{format_to_buffer, FORMAT_BUFFER_SIZE};
 
@@ -53,11 +53,7 @@ pub unsafe extern "C" fn bg_job_progress_percent(
     p: *const JobProgress,
     out: *mut u32,
 ) -> bg_result {
-    ffi_result(|| {
-        let (p, o) = (read(p)?, output(out)?);
-        o.put(p.percent()?);
-        Ok(())
-    })
+    answer(p, out, JobProgress::percent)
 }
 
 /// Writes to *out the fraction done in [0.0, 1.0], on the same basis and with the same errors
@@ -72,11 +68,7 @@ pub unsafe extern "C" fn bg_job_progress_fraction(
     p: *const JobProgress,
     out: *mut f64,
 ) -> bg_result {
-    ffi_result(|| {
-        let (p, o) = (read(p)?, output(out)?);
-        o.put(p.fraction()?);
-        Ok(())
-    })
+    answer(p, out, JobProgress::fraction)
 }
 
 /// Writes to *out the bytes still to transfer, BytesTotal − BytesTransferred. Errors:
@@ -90,11 +82,7 @@ pub unsafe extern "C" fn bg_job_progress_remaining_bytes(
     p: *const JobProgress,
     out: *mut u64,
 ) -> bg_result {
-    ffi_result(|| {
-        let (p, o) = (read(p)?, output(out)?);
-        o.put(p.remaining_bytes()?);
-        Ok(())
-    })
+    answer(p, out, JobProgress::remaining_bytes)
 }
 
 /// Writes a line of text describing *p into buf, with the snprintf contract: returns the

@@ -2,7 +2,7 @@
 
 use bgprogress::ReplyProgress;
 
-use crate::boundary::{ffi_result, output, read};
+use crate::boundary::answer;
 use crate::error::bg_result;
 
 /// Writes to *out the percentage of the reply received, exact as for a job; an empty reply
@@ -18,9 +18,5 @@ pub unsafe extern "C" fn bg_job_reply_progress_percent(
     p: *const ReplyProgress,
     out: *mut u32,
 ) -> bg_result {
-    ffi_result(|| {
-        let (p, o) = (read(p)?, output(out)?);
-        o.put(p.percent()?);
-        Ok(())
-    })
+    answer(p, out, ReplyProgress::percent)
 }

@@ -46,6 +46,22 @@ unsafe fn tracker<'a>(t: *const bg_tracker) -> Result<&'a Tracker, bg_result> {
         .ok_or(bg_result::BG_ERR_NULL_POINTER)
 }
 
+/// A tracker's answer to `question`, written to `*out` (only on success).
+///
+/// # Safety
+/// t is NULL or a live tracker; out is NULL or writable.
+unsafe fn ask<U>(
+    t: *const bg_tracker,
+    out: *mut U,
+    question: impl FnOnce(&Tracker) -> Result<U, bgprogress::Error>,
+) -> bg_result {
+    ffi_result(|| {
+        let (t, o) = (tracker(t)?, output(out)?);
+        o.put(question(t)?);
+        Ok(())
+    })
+}
+
 /// A new, empty tracker, or NULL if memory cannot be allocated. Release it with
 /// bg_tracker_free.
 #[no_mangle]
@@ -148,11 +164,7 @@ pub unsafe extern "C" fn bg_tracker_snapshot(
     t: *const bg_tracker,
     out: *mut JobProgress,
 ) -> bg_result {
-    ffi_result(|| {
-        let (t, o) = (tracker(t)?, output(out)?);
-        o.put(t.snapshot());
-        Ok(())
-    })
+    ask(t, out, |t| Ok(t.snapshot()))
 }
 
 /// Like bg_tracker_snapshot, but never waits: BG_ERR_BUSY when an update of this tracker
@@ -168,11 +180,7 @@ pub unsafe extern "C" fn bg_tracker_try_snapshot(
     t: *const bg_tracker,
     out: *mut JobProgress,
 ) -> bg_result {
-    ffi_result(|| {
-        let (t, o) = (tracker(t)?, output(out)?);
-        o.put(t.try_snapshot()?);
-        Ok(())
-    })
+    ask(t, out, Tracker::try_snapshot)
 }
 
 /// Writes to *bytes_per_second the transfer rate: the bytes added (rewinds not taken off)
@@ -191,11 +199,7 @@ pub unsafe extern "C" fn bg_tracker_rate(
     t: *const bg_tracker,
     bytes_per_second: *mut f64,
 ) -> bg_result {
-    ffi_result(|| {
-        let (t, o) = (tracker(t)?, output(bytes_per_second)?);
-        o.put(t.rate()?);
-        Ok(())
-    })
+    ask(t, bytes_per_second, Tracker::rate)
 }
 
 /// Writes to *seconds the estimated time until every byte is in: a countdown (one second
@@ -209,9 +213,5 @@ pub unsafe extern "C" fn bg_tracker_rate(
 /// t is NULL or a live tracker; seconds is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_eta(t: *const bg_tracker, seconds: *mut f64) -> bg_result {
-    ffi_result(|| {
-        let (t, o) = (tracker(t)?, output(seconds)?);
-        o.put(t.eta()?);
-        Ok(())
-    })
+    ask(t, seconds, Tracker::eta)
 }
