@@ -18,7 +18,6 @@ BUILD   := build
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wpedantic -Werror
-STAGED  := $(BUILD)/lib/libbgprogress.so.$(VERSION)
 
 .PHONY: version all lib header header-check test rust-test lint loom clean install uninstall \
         demo examples-test consumer-test sanitize valgrind helgrind miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench bench-eta windows windows-i686 windows-test

@@ -31,8 +31,7 @@ soname=$(objdump -p "$so" | awk '/SONAME/ { print $2 }')
 # of the header made local, and the bitcode sections dropped.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-grep -v '^ *\*\|^ */' include/bgprogress.h | grep -o '\bbg_[a-z0-9_]*(' | tr -d '(' | sort -u \
-  > "$work/keep"
+packaging/header-functions.sh > "$work/keep"
 ld -r --whole-archive "$archive" -o "$work/all.o"
 # The personality routine's COMDAT group is renamed first: another Rust library's group of
 # the same name would otherwise be dropped in favour of ours, whose symbol is local.

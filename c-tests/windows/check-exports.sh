@@ -6,7 +6,7 @@ set -euo pipefail
 objdump=$1 dll=$2 header=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-grep -v '^ *//' "$header" | grep -o '\bbg_[a-z0-9_]*(' | tr -d '(' | sort -u > "$tmp/declared"
+"$(dirname "$0")/../../packaging/header-functions.sh" "$header" > "$tmp/declared"
 "$objdump" -p "$dll" > "$tmp/dump"
 # The name table: lines such as "	[  12] bg_job_progress_validate", after "[Ordinal/Name Pointer] Table".
 sed -n '/Ordinal\/Name Pointer\] Table/,/^$/p' "$tmp/dump" | sed -n 's/^\s*\[ *[0-9]*\] \(.*\)$/\1/p' \

@@ -34,7 +34,7 @@ pub const RATE_MIN_SPAN: Duration = Duration::from_millis(100);
 /// The step of the estimator's grid, in seconds.
 const GRID: f64 = 0.1;
 /// The recent span compared with the rest of the segment: 4 s of grid steps.
-pub(super) const SHORT: usize = 40;
+const SHORT: usize = 40;
 /// A segment must be this long (grid steps) before a change is looked for.
 const MIN_SEGMENT: u64 = SHORT as u64 + 5;
 /// Standard errors by which the recent mean must differ to be a change.
@@ -42,7 +42,7 @@ const CHANGE_SIGMAS: f64 = 5.0;
 /// ... and by this fraction of the larger mean.
 const CHANGE_FRACTION: f64 = 0.2;
 /// No byte for this long (s) and then bytes: a stall ended, a new segment starts.
-pub(super) const STALL: f64 = 10.0;
+const STALL: f64 = 10.0;
 /// Seconds of the speed before a stall that weigh on the segment after it.
 const PRIOR_SECONDS: f64 = 1.0;
 /// The countdown filter's time constant (s).
