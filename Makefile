@@ -134,8 +134,8 @@ abi-matrix:
 	c-tests/abi-matrix.sh
 
 # Benchmarks: ratios against baselines measured in the same run, printed as one table.
-$(BUILD)/ffi_bench: benches/ffi_bench.c include/bgprogress.h lib
-	$(CC) -std=gnu11 -O2 -Iinclude $< -o $@ -L$(BUILD)/lib -lbgprogress \
+$(BUILD)/ffi_bench: benches/ffi_bench.c benches/ffi_bench_call.c benches/percent_inline.h include/bgprogress.h lib
+	$(CC) -std=gnu11 -O2 -Iinclude benches/ffi_bench.c benches/ffi_bench_call.c -o $@ -L$(BUILD)/lib -lbgprogress \
 	  -Wl,-rpath,$(abspath $(BUILD)/lib)
 
 bench: $(BUILD)/ffi_bench
@@ -238,10 +238,14 @@ msrv:
 publish-check:
 	$(CARGO) publish --dry-run -p bgprogress
 
-# Model-checks the tracker's seqlock with loom (a separate target dir: --cfg loom rebuilds all).
+# Model-checks the tracker's latch with loom (a separate target dir: --cfg loom rebuilds all),
+# then a deliberately broken reader (it skips the sequence check when it read while a writer
+# was at work), which the model must catch: that test is should_panic under that cfg.
 loom:
 	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=$(TARGETDIR)/loom \
 	  $(CARGO) test --release -p bgprogress --test loom
+	RUSTFLAGS="--cfg loom --cfg bgprogress_broken_reader" CARGO_TARGET_DIR=$(TARGETDIR)/loom-broken \
+	  $(CARGO) test --release -p bgprogress --test loom -- --exact reader_sees_whole_updates
 
 test: lint header-check abi-check msrv publish-check rust-test bench-eta loom miri fuzz-short abi-matrix sanitize valgrind helgrind examples-test consumer-test windows-test
 

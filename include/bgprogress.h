@@ -136,6 +136,12 @@ typedef uint32_t bg_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+/**
+ * The code that sums a chunk of files for from_files: the same loop, compiled for the
+ * widest vectors the processor has. Public (hidden) so that benchmarks can measure each.
+ */
+typedef struct Kernel Kernel;
+
 #if !defined(BGPROGRESS_SDK_JOB_TYPES)
 /**
  * The progress of a job: BG_JOB_PROGRESS.
@@ -223,6 +229,8 @@ typedef struct {
   uint64_t BytesTransferred;
 } BG_JOB_REPLY_PROGRESS;
 #endif
+
+
 
 #ifdef __cplusplus
 extern "C" {
@@ -427,18 +435,23 @@ bg_result bg_job_reply_progress_percent(const BG_JOB_REPLY_PROGRESS *p, uint32_t
  * bg_tracker_rewind_bytes. Every snapshot passes bg_job_progress_validate and is the
  * state after exactly the updates ordered before it, each whole; successive snapshots never
  * go backwards (BytesTransferred drops only by a rewind, file counts never drop, a known
- * BytesTotal never drops). Writers never wait for readers (a seqlock; an uncontended update
- * costs one atomic read-modify-write).
+ * BytesTotal never drops). Writers never wait for readers, and readers never wait for a
+ * writer in the middle of an update, even one that is preempted: the tracker keeps two
+ * copies behind one sequence number (a latch), and an uncontended update costs one atomic
+ * read-modify-write. A writer that cannot get the tracker for a while hands its update to
+ * the writer that has it, so no writer starves.
  *
- * Signals and fork. bg_tracker_try_snapshot is async-signal-safe: it takes no lock,
- * allocates nothing and gives up with BG_ERR_BUSY instead of waiting. bg_tracker_snapshot
- * and the updates wait while another update of the same tracker is under way: call them
- * from a signal handler only if that handler cannot interrupt an update of that tracker on
- * its own thread (it would wait for itself forever). bg_tracker_rate and bg_tracker_eta
- * take a mutex and are not async-signal-safe. In a child forked from a multi-threaded
- * process, a tracker that another thread was updating stays held: there, call only
- * bg_tracker_try_snapshot (and the bg_job_progress_* helpers, which take no lock and,
- * but for bg_file_ranges_total and misaligned arrays, allocate nothing).
+ * Signals and fork. bg_tracker_snapshot and bg_tracker_try_snapshot are async-signal-safe:
+ * they take no lock, allocate nothing and never wait for an update under way, even one
+ * that the signal interrupted on the same thread; bg_tracker_try_snapshot also never yields
+ * and gives up with BG_ERR_BUSY if other threads keep completing updates through all its
+ * tries. The updates wait while another update of the same tracker is under way: from a
+ * signal handler that interrupted an update of that tracker on its own thread, they would
+ * wait forever. bg_tracker_rate and bg_tracker_eta take a mutex and are not
+ * async-signal-safe. In a child forked from a multi-threaded process, a tracker that
+ * another thread was updating stays held for updates: there, call only the snapshots
+ * (and the bg_job_progress_* helpers, which take no lock and, but for bg_file_ranges_total
+ * and misaligned arrays, allocate nothing).
  */
 typedef struct bg_tracker bg_tracker;
 
@@ -519,16 +532,16 @@ bg_result bg_tracker_rewind_bytes(bg_tracker *t, uint64_t n);
 bg_result bg_tracker_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
 
 /**
- * Like bg_tracker_snapshot, but never waits: BG_ERR_BUSY when an update of this tracker
- * was under way through each of a bounded number of tries (a few microseconds in all).
- * Async-signal-safe; the call for a signal handler, a forked child, or a reader that must
- * not block. Errors: BG_ERR_NULL_POINTER (for t or out); BG_ERR_BUSY. *out is written only
+ * Like bg_tracker_snapshot, but bounded: BG_ERR_BUSY when other threads completed
+ * updates during each of a bounded number of tries (a few microseconds in all; each try
+ * survives one update, so this takes a stream of them). Never yields; async-signal-safe. Errors: BG_ERR_NULL_POINTER (for t or out); BG_ERR_BUSY. *out is written only
  * on BG_OK.
  *
  * Safety:
  * t is NULL or a live tracker; out is NULL or writable.
  */
-bg_result bg_tracker_try_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
+bg_result bg_tracker_try_snapshot(const bg_tracker *t,
+                                  BG_JOB_PROGRESS *out);
 
 /**
  * Writes to *bytes_per_second the transfer rate: the bytes added (rewinds not taken off)

@@ -11,7 +11,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use bgprogress::{FileProgress, JobProgress, Tracker, SIZE_UNKNOWN};
+use bgprogress::{FileProgress, JobProgress, Kernel, Tracker, SIZE_UNKNOWN};
 
 const ROUNDS: usize = 11;
 
@@ -64,6 +64,8 @@ fn plain_sum(files: &[FileProgress]) -> (u64, u64) {
     })
 }
 
+/// `from_files` with each kernel the processor runs, against the plain two-field sum. The
+/// goal is for the SIMD kernels; the scalar row is for reference.
 fn bench_from_files(n: usize, label: &str, goal: &str) {
     let files = files(n);
     let want = JobProgress::from_files(&files).expect("valid files");
@@ -71,25 +73,30 @@ fn bench_from_files(n: usize, label: &str, goal: &str) {
         plain_sum(&files),
         (want.bytes_total, want.bytes_transferred)
     );
-    let (ours, base) = pair(
-        || {
-            timed(|| {
-                black_box(JobProgress::from_files(black_box(&files)).ok());
-            })
-        },
-        || {
-            timed(|| {
-                black_box(plain_sum(black_box(&files)));
-            })
-        },
-    );
-    let bytes = (n * std::mem::size_of::<FileProgress>()) as f64;
-    row(label, ours * 1e3, "ms", base * 1e3, goal);
-    eprintln!(
-        "  {label}: {:.1} GB/s against {:.1} GB/s",
-        bytes / ours / 1e9,
-        bytes / base / 1e9
-    );
+    for kernel in Kernel::ALL.into_iter().filter(|k| k.is_available()) {
+        assert_eq!(JobProgress::from_files_with(kernel, &files), Ok(want));
+        let (ours, base) = pair(
+            || {
+                timed(|| {
+                    black_box(JobProgress::from_files_with(kernel, black_box(&files)).ok());
+                })
+            },
+            || {
+                timed(|| {
+                    black_box(plain_sum(black_box(&files)));
+                })
+            },
+        );
+        let bytes = (n * std::mem::size_of::<FileProgress>()) as f64;
+        let goal = if kernel == Kernel::Scalar { "-" } else { goal };
+        let name = format!("{label}, {}", kernel.name());
+        row(&name, ours * 1e3, "ms", base * 1e3, goal);
+        eprintln!(
+            "  {name}: {:.1} GB/s against {:.1} GB/s",
+            bytes / ours / 1e9,
+            bytes / base / 1e9
+        );
+    }
 }
 
 const OPS: u64 = 20_000_000;
@@ -157,30 +164,110 @@ fn contended(threads: usize, op: impl Fn() + Sync) -> f64 {
     })
 }
 
-fn bench_add_bytes_two_threads() {
+fn bench_add_bytes_threads(threads: usize) {
     let tracker = unbounded_tracker();
     let raw = AtomicU64::new(0);
     let (ours, base) = pair(
         || {
             rewind_all(&tracker);
-            contended(2, || {
+            contended(threads, || {
                 black_box(tracker.add_bytes(black_box(1))).ok();
             })
         },
         || {
-            contended(2, || {
+            contended(threads, || {
                 black_box(raw.fetch_add(black_box(1), Ordering::Relaxed));
             })
         },
     );
     // Throughput, so the goal reads the other way: ours / raw >= 0.5.
     row(
-        "tracker add_bytes, 2 threads (Mops/s)",
+        &format!("tracker add_bytes, {threads} threads (vs fetch_add)"),
         OPS as f64 / ours / 1e6,
         "Mops/s",
         OPS as f64 / base / 1e6,
         ">= 0.5x",
     );
+}
+
+/// Percentiles of latencies in nanoseconds: (p50, p99.9, max).
+fn percentiles(mut v: Vec<u32>) -> (f64, f64, f64) {
+    v.sort_unstable();
+    let at = |q: f64| f64::from(v[((v.len() - 1) as f64 * q) as usize]);
+    (at(0.5), at(0.999), at(1.0))
+}
+
+/// `writers` threads add bytes in tight loops for `secs` while this thread times snapshots
+/// and, alternately, a control call of similar size that touches no shared line (validate
+/// on a local struct): the tracker must add nothing to what scheduling costs the reader.
+/// Then prints the writers' fewest and mean operations.
+fn bench_snapshot_latency(writers: usize, secs: f64) {
+    let tracker = unbounded_tracker();
+    let stop = AtomicU64::new(0);
+    let ops: Vec<AtomicU64> = (0..writers).map(|_| AtomicU64::new(0)).collect();
+    let local = JobProgress::new(100, 50, 2, 1);
+    let (snap, control) = thread::scope(|s| {
+        for done in &ops {
+            let (tracker, stop) = (&tracker, &stop);
+            s.spawn(move || {
+                let mut n = 0u64;
+                while stop.load(Ordering::Relaxed) == 0 {
+                    for _ in 0..64 {
+                        black_box(tracker.add_bytes(black_box(1))).ok();
+                    }
+                    n += 64;
+                }
+                done.store(n, Ordering::Relaxed);
+            });
+        }
+        let (mut snap, mut control) = (Vec::new(), Vec::new());
+        let start = Instant::now();
+        while start.elapsed().as_secs_f64() < secs {
+            for _ in 0..1000 {
+                let t = Instant::now();
+                black_box(tracker.snapshot());
+                let a = t.elapsed();
+                let t = Instant::now();
+                black_box(black_box(&local).validate()).ok();
+                let b = t.elapsed();
+                snap.push(a.as_nanos().min(u32::MAX.into()) as u32);
+                control.push(b.as_nanos().min(u32::MAX.into()) as u32);
+            }
+        }
+        stop.store(1, Ordering::Relaxed);
+        (snap, control)
+    });
+    let (s, c) = (percentiles(snap), percentiles(control));
+    let name = format!(
+        "snapshot latency, {writers} writer{}",
+        if writers == 1 { "" } else { "s" }
+    );
+    let us = |x: f64| x / 1e3;
+    row(&format!("{name}: p50"), s.0, "ns", c.0, "-");
+    // Goals: within 2x of the control plus 20 us (p99.9) and 100 us (max).
+    row(
+        &format!("{name}: p99.9"),
+        us(s.1),
+        "us",
+        us(c.1),
+        "<= 2x+20",
+    );
+    row(&format!("{name}: max"), us(s.2), "us", us(c.2), "<= 2x+100");
+    let ops: Vec<f64> = ops
+        .iter()
+        .map(|o| o.load(Ordering::Relaxed) as f64)
+        .collect();
+    let mean = ops.iter().sum::<f64>() / ops.len() as f64;
+    let min = ops.iter().copied().fold(f64::INFINITY, f64::min);
+    if writers >= 8 {
+        row(
+            &format!("writer fairness, {writers} writers: fewest vs mean ops"),
+            min / 1e6,
+            "Mops",
+            mean / 1e6,
+            ">= 0.01x",
+        );
+    }
 }
 
 fn bench_snapshot_under_writers() {
@@ -217,11 +304,45 @@ fn bench_snapshot_under_writers() {
 }
 
 fn main() {
-    // `cargo bench` passes --bench; anything else (a filter) is ignored.
+    // `cargo bench` passes --bench; another argument runs only the benchmarks it names a part
+    // of ("from_files", "add_bytes", "snapshot", "latency").
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let run = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()));
+    let secs = |default: f64| {
+        std::env::var("BENCH_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
+    };
     eprintln!("bgprogress benchmarks: {ROUNDS} alternating rounds, medians");
-    bench_from_files(10_000_000, "from_files, 10M files (240 MB)", "<= 1.25x");
-    bench_from_files(1_000_000, "from_files, 1M files", "<= 2x");
-    bench_add_bytes_one_thread();
-    bench_add_bytes_two_threads();
-    bench_snapshot_under_writers();
+    if run("from_files") {
+        println!(
+            "from_files kernel: {} (runs here: {})",
+            Kernel::detected().name(),
+            Kernel::ALL
+                .iter()
+                .filter(|k| k.is_available())
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        bench_from_files(10_000_000, "from_files, 10M files (240 MB)", "<= 1.25x");
+        bench_from_files(1_000_000, "from_files, 1M files", "<= 2x");
+    }
+    if run("add_bytes") {
+        bench_add_bytes_one_thread();
+        bench_add_bytes_threads(2);
+        bench_add_bytes_threads(8);
+    }
+    if run("snapshot") {
+        bench_snapshot_under_writers();
+    }
+    if run("latency") {
+        for writers in [1, 2, 8, 64] {
+            bench_snapshot_latency(writers, secs(10.0));
+        }
+    }
 }

@@ -82,10 +82,23 @@ impl JobProgress {
     /// # Ok::<(), bgprogress::Error>(())
     /// ```
     pub fn from_files(files: &[FileProgress]) -> Result<JobProgress, Error> {
+        JobProgress::from_files_with(Kernel::detected(), files)
+    }
+
+    /// [`from_files`](Self::from_files) with the sums of `kernel` (for benchmarks and tests:
+    /// every kernel gives the same answer). A kernel this processor lacks
+    /// ([`Kernel::is_available`]) runs as [`Kernel::Scalar`].
+    #[doc(hidden)]
+    pub fn from_files_with(kernel: Kernel, files: &[FileProgress]) -> Result<JobProgress, Error> {
+        let kernel = if kernel.is_available() {
+            kernel
+        } else {
+            Kernel::Scalar
+        };
         let files_total = JobProgress::files_total_for(files.len())?;
         let mut job = JobProgress::new(0, 0, files_total, 0);
         for chunk in files.chunks(CHUNK) {
-            job.add_files_fast(chunk)
+            job.add_files_fast(kernel, chunk)
                 .unwrap_or_else(|| job.add_files_one_by_one(chunk))?;
         }
         Ok(job)
@@ -115,14 +128,18 @@ impl JobProgress {
     /// file with more bytes than its size, or the first file of unknown size. Any other error
     /// in the chunk can only be [`Error::Overflow`], wherever it happens.
     #[inline]
-    fn add_files_fast(&mut self, files: &[FileProgress]) -> Option<Result<(), Error>> {
+    fn add_files_fast(
+        &mut self,
+        kernel: Kernel,
+        files: &[FileProgress],
+    ) -> Option<Result<(), Error>> {
         let ChunkSums {
             total,
             transferred,
             exceed,
             unknown,
             done,
-        } = ChunkSums::of(files);
+        } = ChunkSums::of(kernel, files);
         if exceed || (unknown && self.is_size_known()) {
             return None;
         }
@@ -158,24 +175,91 @@ struct ChunkSums {
     done: u32,
 }
 
-impl ChunkSums {
-    /// The sums of `files`, with the widest vectors this processor has.
-    fn of(files: &[FileProgress]) -> ChunkSums {
-        #[cfg(all(feature = "std", target_arch = "x86_64"))]
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2, just checked.
-            #[allow(unsafe_code)]
-            return unsafe { ChunkSums::of_avx2(files) };
+/// The code that sums a chunk of files for `from_files`: the same loop, compiled for the
+/// widest vectors the processor has. Public (hidden) so that benchmarks can measure each.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// Any processor (on x86_64, SSE2: no 64-bit compares, so the loop stays scalar).
+    Scalar,
+    /// x86_64 with AVX2.
+    Avx2,
+    /// x86_64 with AVX-512 (F, BW, VL); built only by Rust 1.89 and later (see build.rs).
+    Avx512,
+}
+
+impl Kernel {
+    /// Every kernel, narrowest first.
+    pub const ALL: [Kernel; 3] = [Kernel::Scalar, Kernel::Avx2, Kernel::Avx512];
+
+    /// The widest kernel this processor runs, which `from_files` uses.
+    pub fn detected() -> Kernel {
+        if Kernel::Avx512.is_available() {
+            Kernel::Avx512
+        } else if Kernel::Avx2.is_available() {
+            Kernel::Avx2
+        } else {
+            Kernel::Scalar
         }
-        ChunkSums::of_any(files)
     }
 
-    /// The same loop compiled for AVX2, which has the 64-bit compares it needs to vectorize
-    /// (the x86_64 baseline, SSE2, has none; the README's performance section has the figures).
+    /// Whether this build has the kernel and this processor runs it.
+    pub fn is_available(self) -> bool {
+        match self {
+            Kernel::Scalar => true,
+            #[cfg(all(feature = "std", target_arch = "x86_64"))]
+            Kernel::Avx2 => std::is_x86_feature_detected!("avx2"),
+            #[cfg(all(feature = "std", target_arch = "x86_64", bgprogress_avx512))]
+            Kernel::Avx512 => {
+                std::is_x86_feature_detected!("avx512f")
+                    && std::is_x86_feature_detected!("avx512bw")
+                    && std::is_x86_feature_detected!("avx512vl")
+            }
+            #[allow(unreachable_patterns)] // every kernel exists on some builds
+            _ => false,
+        }
+    }
+
+    /// Its name: "scalar", "AVX2" or "AVX-512".
+    pub fn name(self) -> &'static str {
+        match self {
+            Kernel::Scalar => "scalar",
+            Kernel::Avx2 => "AVX2",
+            Kernel::Avx512 => "AVX-512",
+        }
+    }
+}
+
+impl ChunkSums {
+    /// The sums of `files` with `kernel`, which the processor runs.
+    #[inline]
+    fn of(kernel: Kernel, files: &[FileProgress]) -> ChunkSums {
+        match kernel {
+            #[cfg(all(feature = "std", target_arch = "x86_64"))]
+            // SAFETY: `from_files_with` checked that the processor has AVX2.
+            #[allow(unsafe_code)]
+            Kernel::Avx2 => unsafe { ChunkSums::of_avx2(files) },
+            #[cfg(all(feature = "std", target_arch = "x86_64", bgprogress_avx512))]
+            // SAFETY: `from_files_with` checked that the processor has AVX-512 F, BW and VL.
+            #[allow(unsafe_code)]
+            Kernel::Avx512 => unsafe { ChunkSums::of_avx512(files) },
+            _ => ChunkSums::of_any(files),
+        }
+    }
+
+    /// The loop compiled for AVX2, which has the 64-bit compares it needs to vectorize.
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     #[allow(unsafe_code)]
     #[target_feature(enable = "avx2")]
     unsafe fn of_avx2(files: &[FileProgress]) -> ChunkSums {
+        ChunkSums::of_any(files)
+    }
+
+    /// The loop compiled for AVX-512: twice the lanes, and mask registers for the compares.
+    #[cfg(all(feature = "std", target_arch = "x86_64", bgprogress_avx512))]
+    #[allow(unsafe_code)]
+    #[target_feature(enable = "avx512f,avx512bw,avx512vl")]
+    unsafe fn of_avx512(files: &[FileProgress]) -> ChunkSums {
         ChunkSums::of_any(files)
     }
 
@@ -209,6 +293,32 @@ mod tests {
     use super::*;
 
     const MAX: u64 = u64::MAX;
+
+    #[test]
+    fn every_kernel_carries_past_64_bits() {
+        let big = FileProgress::new(1 << 58, 1 << 58, false);
+        for kernel in Kernel::ALL {
+            let files = vec![big; 63];
+            assert_eq!(
+                JobProgress::from_files_with(kernel, &files),
+                Ok(JobProgress::new(63 << 58, 63 << 58, 63, 63)),
+                "{kernel:?}"
+            );
+            let files = vec![big; 64]; // 2^64: one carry in each sum
+            assert_eq!(
+                JobProgress::from_files_with(kernel, &files),
+                Err(Error::Overflow),
+                "{kernel:?}"
+            );
+            let mut files = vec![FileProgress::new(MAX - 1, 0, false); 40];
+            files.push(FileProgress::new(5, 6, false)); // first error in file order: overflow
+            assert_eq!(
+                JobProgress::from_files_with(kernel, &files),
+                Err(Error::Overflow),
+                "{kernel:?}"
+            );
+        }
+    }
 
     #[test]
     fn empty_set_is_an_empty_job() {

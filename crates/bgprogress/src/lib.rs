@@ -59,6 +59,8 @@ mod windows;
 
 pub use error::Error;
 pub use file::FileProgress;
+#[doc(hidden)] // for benchmarks: which code `from_files` runs
+pub use file::Kernel;
 pub use format::Size;
 pub use job::JobProgress;
 #[cfg(feature = "alloc")]

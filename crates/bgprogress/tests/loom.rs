@@ -1,7 +1,12 @@
-//! Model checks the tracker's seqlock with loom: every interleaving of writers and a reader
-//! (within a preemption bound) keeps snapshots valid, whole, monotonic, and loses nothing.
+//! Model checks the tracker's latch with loom: every interleaving of writers and readers
+//! (within a preemption bound) keeps snapshots valid, whole, monotonic, and loses nothing,
+//! including updates that a writer posts for another to apply (under loom a writer posts
+//! after one failed try, so the contended tests take that path).
 //!
-//! Run with `make loom` (`RUSTFLAGS="--cfg loom" cargo test --release -p bgprogress --test loom`).
+//! Run with `make loom` (`RUSTFLAGS="--cfg loom" cargo test --release -p bgprogress --test
+//! loom`). `make loom` also builds a deliberately broken reader (`--cfg
+//! bgprogress_broken_reader`: it skips the sequence check when it read while a writer was at
+//! work) and requires these tests to catch it.
 #![cfg(loom)]
 
 use bgprogress::{JobProgress, Tracker, SIZE_UNKNOWN};
@@ -11,6 +16,8 @@ use loom::thread;
 fn model(f: impl Fn() + Sync + Send + 'static) {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(3);
+    // Spinning writers (waiting for the lock or for their answer) make long paths.
+    builder.max_branches = 20_000;
     builder.check(f);
 }
 
@@ -28,6 +35,7 @@ fn check_whole(p: &JobProgress) {
 }
 
 #[test]
+#[cfg_attr(bgprogress_broken_reader, should_panic)]
 fn reader_sees_whole_updates() {
     model(|| {
         let t = Arc::new(Tracker::new());
@@ -84,5 +92,41 @@ fn concurrent_writers_lose_nothing() {
         assert_eq!(last.bytes_total, 20);
         assert_eq!(last.bytes_transferred, 7);
         assert_eq!(last.files_total, 2);
+    });
+}
+
+/// Two writers contend (one posts its update for the other) while a reader reads with
+/// `try_snapshot`, which must also be whole whenever it answers.
+#[test]
+fn readers_see_whole_updates_from_contending_writers() {
+    model(|| {
+        let t = Arc::new(Tracker::new());
+        let writers: Vec<_> = (0..2)
+            .map(|_| {
+                let t = Arc::clone(&t);
+                thread::spawn(move || {
+                    t.add_file(10).unwrap();
+                    // An answered update is in every later snapshot, even when another
+                    // writer applied it.
+                    assert!(t.snapshot().files_total >= 1);
+                    t.add_bytes(5).unwrap();
+                    assert!(t.snapshot().bytes_transferred >= 5);
+                })
+            })
+            .collect();
+        let mut last = t.snapshot();
+        check_whole(&last);
+        if let Ok(p) = t.try_snapshot() {
+            check_whole(&p);
+            assert!(p.files_total >= last.files_total);
+            last = p;
+        }
+        let next = t.snapshot();
+        check_whole(&next);
+        assert!(next.files_total >= last.files_total);
+        for w in writers {
+            w.join().unwrap();
+        }
+        assert_eq!(t.snapshot(), JobProgress::new(20, 10, 2, 0));
     });
 }

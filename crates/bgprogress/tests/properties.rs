@@ -1,6 +1,6 @@
 //! Properties of the struct rules against an exact model written with u128 arithmetic.
 
-use bgprogress::{Error, FileProgress, JobProgress, Size, SIZE_UNKNOWN};
+use bgprogress::{Error, FileProgress, JobProgress, Kernel, Size, SIZE_UNKNOWN};
 use proptest::prelude::*;
 
 const MAX: u64 = u64::MAX;
@@ -198,7 +198,8 @@ proptest! {
 
     #[test]
     fn from_files_matches_the_model(
-        files in prop::collection::vec((u64_edgy(), u64_edgy(), prop_oneof![Just(0i32), Just(1), any::<i32>()]), 0..12)
+        // Up to 64: long enough for the vector loops of every kernel, not only their tails.
+        files in prop::collection::vec((u64_edgy(), u64_edgy(), prop_oneof![Just(0i32), Just(1), any::<i32>()]), 0..64)
     ) {
         let files: Vec<FileProgress> = files
             .into_iter()
@@ -221,6 +222,9 @@ proptest! {
             Ok(JobProgress::new(total, sum as u64, files.len() as u32, done))
         })();
         prop_assert_eq!(JobProgress::from_files(&files), want);
+        for kernel in Kernel::ALL {
+            prop_assert_eq!(JobProgress::from_files_with(kernel, &files), want, "{:?}", kernel);
+        }
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! How a thread waits for the seqlock's sequence to change.
+//! How a thread waits for the latch's sequence to change.
 
 use super::sync::{spin_loop, yield_now};
 
@@ -34,10 +34,27 @@ impl Backoff {
         }
     }
 
+    /// Waits once, longer than the previous time up to the last spin round, and never yields
+    /// (for readers, which wait only for writers that are running).
+    #[cold]
+    pub(super) fn spin(&mut self) {
+        if self.round >= SPIN_ROUNDS {
+            self.round = SPIN_ROUNDS - 1;
+        }
+        self.wait();
+    }
+
     /// Whether the waits have gone past spinning to yielding.
     #[cfg(test)]
     fn is_yielding(&self) -> bool {
         self.round >= SPIN_ROUNDS
+    }
+
+    /// Whether this thread spun every round without getting what it waits for: a writer
+    /// then posts its update instead ([`requests`](super::requests)).
+    /// Under loom, at once, so that the model checks that path with few preemptions.
+    pub(super) fn spun_out(&self) -> bool {
+        cfg!(loom) || self.round >= SPIN_ROUNDS
     }
 }
 

@@ -36,7 +36,7 @@ impl Counts {
     }
 
     /// See [`Tracker::add_file`](crate::Tracker::add_file).
-    pub(super) fn add_file(&mut self, size: u64) -> Result<(), Error> {
+    fn add_file(&mut self, size: u64) -> Result<(), Error> {
         let files_total = self.files_total.checked_add(1).ok_or(Error::TooManyFiles)?;
         if size == SIZE_UNKNOWN {
             // At most one per file, so it cannot pass files_total.
@@ -50,7 +50,7 @@ impl Counts {
 
     /// See [`Tracker::add_bytes`](crate::Tracker::add_bytes).
     #[inline]
-    pub(super) fn add_bytes(&mut self, n: u64) -> Result<(), Error> {
+    fn add_bytes(&mut self, n: u64) -> Result<(), Error> {
         let mut job = self.job();
         job.add_bytes(n)?;
         self.transferred = job.bytes_transferred;
@@ -59,7 +59,7 @@ impl Counts {
     }
 
     /// See [`Tracker::complete_file`](crate::Tracker::complete_file).
-    pub(super) fn complete_file(&mut self) -> Result<(), Error> {
+    fn complete_file(&mut self) -> Result<(), Error> {
         let mut job = self.job();
         job.complete_file()?;
         self.files_transferred = job.files_transferred;
@@ -68,7 +68,7 @@ impl Counts {
 
     /// See [`Tracker::resolve_size`](crate::Tracker::resolve_size); `size` is not
     /// `SIZE_UNKNOWN` (the tracker refuses that before it takes the lock).
-    pub(super) fn resolve_size(&mut self, size: u64) -> Result<(), Error> {
+    fn resolve_size(&mut self, size: u64) -> Result<(), Error> {
         if self.unknown_files == 0 {
             return Err(Error::NoUnknownSize);
         }
@@ -82,72 +82,148 @@ impl Counts {
     }
 
     /// See [`Tracker::rewind_bytes`](crate::Tracker::rewind_bytes).
-    pub(super) fn rewind_bytes(&mut self, n: u64) -> Result<(), Error> {
+    fn rewind_bytes(&mut self, n: u64) -> Result<(), Error> {
         self.transferred = self.transferred.checked_sub(n).ok_or(Error::Underflow)?;
         Ok(())
     }
 }
 
-/// The counts as atomics, written only under the tracker's seqlock (and kept on the lock's
-/// cache line by the tracker).
+/// One update, as a value: what a starved writer posts for another to apply
+/// ([`requests`](super::requests)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Op {
+    AddFile(u64),
+    AddBytes(u64),
+    CompleteFile,
+    ResolveSize(u64),
+    RewindBytes(u64),
+}
+
+impl Op {
+    /// `(kind, argument)`, for a slot.
+    pub(super) fn encode(self) -> (u8, u64) {
+        match self {
+            Op::AddFile(n) => (0, n),
+            Op::AddBytes(n) => (1, n),
+            Op::CompleteFile => (2, 0),
+            Op::ResolveSize(n) => (3, n),
+            Op::RewindBytes(n) => (4, n),
+        }
+    }
+
+    /// The inverse of [`encode`](Self::encode) (an unknown kind cannot come from it).
+    pub(super) fn decode(kind: u8, n: u64) -> Op {
+        match kind {
+            0 => Op::AddFile(n),
+            1 => Op::AddBytes(n),
+            2 => Op::CompleteFile,
+            3 => Op::ResolveSize(n),
+            _ => Op::RewindBytes(n),
+        }
+    }
+}
+
+impl Counts {
+    /// Applies `op`, all or nothing.
+    #[inline(always)]
+    pub(super) fn apply(&mut self, op: Op) -> Result<(), Error> {
+        let mut new = *self;
+        match op {
+            Op::AddFile(size) => new.add_file(size),
+            Op::AddBytes(n) => new.add_bytes(n),
+            Op::CompleteFile => new.complete_file(),
+            Op::ResolveSize(size) => new.resolve_size(size),
+            Op::RewindBytes(n) => new.rewind_bytes(n),
+        }?;
+        *self = new;
+        Ok(())
+    }
+}
+
+/// One copy of the job as readers see it: a [`JobProgress`] as atomics, written only by the
+/// writer that holds the tracker's latch, while readers read the other copy.
 #[derive(Debug)]
-pub(super) struct SharedCounts {
-    known_total: AtomicU64,
+pub(super) struct JobCells {
+    bytes_total: AtomicU64,
     transferred: AtomicU64,
-    added: AtomicU64,
-    unknown_files: AtomicU32,
     files_total: AtomicU32,
     files_transferred: AtomicU32,
 }
 
-impl SharedCounts {
+impl JobCells {
     pub(super) fn new() -> Self {
-        SharedCounts {
-            known_total: AtomicU64::new(0),
+        JobCells {
+            bytes_total: AtomicU64::new(0),
             transferred: AtomicU64::new(0),
-            added: AtomicU64::new(0),
-            unknown_files: AtomicU32::new(0),
             files_total: AtomicU32::new(0),
             files_transferred: AtomicU32::new(0),
         }
     }
 
-    /// Loads every count: `Acquire` for readers (see the seqlock), `Relaxed` for the writer
-    /// that holds the lock (its compare-and-swap already acquired the last writer's stores).
+    /// Loads the job: `Acquire` for readers (see the latch), `Relaxed` for the writer that
+    /// holds the latch (its compare-and-swap already acquired the last writer's stores).
     #[inline]
-    pub(super) fn load(&self, order: Ordering) -> Counts {
-        Counts {
-            known_total: self.known_total.load(order),
-            unknown_files: self.unknown_files.load(order),
-            transferred: self.transferred.load(order),
+    pub(super) fn load(&self, order: Ordering) -> JobProgress {
+        JobProgress {
+            bytes_total: self.bytes_total.load(order),
+            bytes_transferred: self.transferred.load(order),
             files_total: self.files_total.load(order),
             files_transferred: self.files_transferred.load(order),
-            added: self.added.load(order),
         }
     }
 
-    /// Stores the counts that changed from `old` to `new`, with `Release` so that a reader
-    /// that loads one of them also sees the odd sequence of the writer (see the seqlock).
+    /// Stores the job, with `Release` so that a reader that loads one of its fields also sees
+    /// the writer's odd sequence (see the latch).
+    #[inline]
+    pub(super) fn store(&self, job: &JobProgress) {
+        let r = Ordering::Release;
+        self.bytes_total.store(job.bytes_total, r);
+        self.transferred.store(job.bytes_transferred, r);
+        self.files_total.store(job.files_total, r);
+        self.files_transferred.store(job.files_transferred, r);
+    }
+}
+
+/// The counts only writers read, under the latch: the sum of the known sizes and the number
+/// of unknown ones (readers see only the total they make), and every byte ever added (the
+/// rate's measure, which readers load alone, see `Tracker::look`).
+#[derive(Debug)]
+pub(super) struct WriterCounts {
+    known_total: AtomicU64,
+    unknown_files: AtomicU32,
+}
+
+impl WriterCounts {
+    pub(super) fn new() -> Self {
+        WriterCounts {
+            known_total: AtomicU64::new(0),
+            unknown_files: AtomicU32::new(0),
+        }
+    }
+
+    /// The counts: these, with `job` (the current copy) and `added`.
+    #[inline]
+    pub(super) fn load(&self, job: &JobProgress, added: u64) -> Counts {
+        // Relaxed: only the writer that holds the latch reads or writes these.
+        Counts {
+            known_total: self.known_total.load(Ordering::Relaxed),
+            unknown_files: self.unknown_files.load(Ordering::Relaxed),
+            transferred: job.bytes_transferred,
+            files_total: job.files_total,
+            files_transferred: job.files_transferred,
+            added,
+        }
+    }
+
+    /// Stores the ones that changed from `old` to `new`.
     #[inline]
     pub(super) fn store_changes(&self, old: &Counts, new: &Counts) {
-        let r = Ordering::Release;
         if new.known_total != old.known_total {
-            self.known_total.store(new.known_total, r);
+            self.known_total.store(new.known_total, Ordering::Relaxed);
         }
         if new.unknown_files != old.unknown_files {
-            self.unknown_files.store(new.unknown_files, r);
-        }
-        if new.transferred != old.transferred {
-            self.transferred.store(new.transferred, r);
-        }
-        if new.files_total != old.files_total {
-            self.files_total.store(new.files_total, r);
-        }
-        if new.files_transferred != old.files_transferred {
-            self.files_transferred.store(new.files_transferred, r);
-        }
-        if new.added != old.added {
-            self.added.store(new.added, r);
+            self.unknown_files
+                .store(new.unknown_files, Ordering::Relaxed);
         }
     }
 }
@@ -279,8 +355,8 @@ mod tests {
     }
 
     #[test]
-    fn shared_counts_store_and_load_every_field() {
-        let shared = SharedCounts::new();
+    fn cells_store_and_load_every_field() {
+        let (cells, writer) = (JobCells::new(), WriterCounts::new());
         let new = Counts {
             known_total: 1,
             unknown_files: 2,
@@ -289,7 +365,28 @@ mod tests {
             files_transferred: 5,
             added: 6,
         };
-        shared.store_changes(&Counts::default(), &new);
-        assert_eq!(shared.load(Ordering::Acquire), new);
+        cells.store(&new.job());
+        writer.store_changes(&Counts::default(), &new);
+        let job = cells.load(Ordering::Acquire);
+        assert_eq!(job, JobProgress::new(SIZE_UNKNOWN, 3, 4, 5));
+        assert_eq!(writer.load(&job, 6), new);
+    }
+
+    #[test]
+    fn ops_apply_all_or_nothing_and_round_trip() {
+        let mut c = Counts::default();
+        assert_eq!(c.apply(Op::AddFile(10)), Ok(()));
+        assert_eq!(c.apply(Op::AddBytes(11)), Err(Error::BytesExceedTotal));
+        assert_eq!(c.job(), JobProgress::new(10, 0, 1, 0));
+        for op in [
+            Op::AddFile(7),
+            Op::AddBytes(8),
+            Op::CompleteFile,
+            Op::ResolveSize(9),
+            Op::RewindBytes(10),
+        ] {
+            let (kind, arg) = op.encode();
+            assert_eq!(Op::decode(kind, arg), op);
+        }
     }
 }

@@ -4,22 +4,31 @@
 //!
 //! Writers (transfer threads) call `add_bytes` far more often than readers (a UI) take
 //! snapshots, and every update must be checked against the other counts (bytes may not pass a
-//! known total), so the counts cannot be independent atomics. The tracker is a *seqlock*
-//! ([`seqlock`]) over the counts ([`counts`]):
+//! known total), so the counts cannot be independent atomics. The tracker keeps two copies of
+//! the job behind a *latch* ([`latch`]): one sequence number that is both the writers' lock
+//! and the choice of the copy readers read.
 //!
-//! - A writer takes the lock with one compare-and-swap, applies the rule to a copy of the
-//!   counts, stores the counts that changed and releases the lock with a plain release store.
-//!   Uncontended, that is one atomic read-modify-write, as cheap as the `fetch_add` of a bare
-//!   counter. A rule that fails stores nothing and releases the lock without moving the
-//!   sequence, so readers do not retry for nothing.
-//! - A reader never writes: it reads the sequence, the counts, and the sequence again, and
-//!   retries if a writer was in between. Readers never block writers, and every snapshot is
-//!   the state between two whole updates (linearizable).
-//! - Contended threads wait with an exponential back-off ([`backoff`]).
+//! - A writer takes the lock with one compare-and-swap, applies the rule to the current
+//!   counts ([`counts`]), writes the result into the other copy and commits with a plain
+//!   release store, which makes that copy current. Uncontended, that is one atomic
+//!   read-modify-write, as cheap as the `fetch_add` of a bare counter. A rule that fails
+//!   stores nothing and releases the lock without moving the sequence.
+//! - A reader never writes and never waits for a writer: it reads the sequence, the current
+//!   copy and the sequence again, and retries only if two writers came and went meanwhile;
+//!   after a few such tries it reads between two updates with the writers' lock, if that is
+//!   free (taken and released without moving the sequence). A writer preempted in the middle
+//!   of its update holds no reader up. Every snapshot is the state between two whole updates
+//!   (linearizable).
+//! - A writer that cannot get the lock spins with an exponential back-off ([`backoff`]); past
+//!   the spins it posts its update for whoever holds the lock to apply ([`requests`]), so no
+//!   writer starves behind others that keep the lock's cache line.
+//! - The sequence, a running byte count and both copies share one cache line (64 bytes); the
+//!   counts only writers need (the sum of known sizes, the unknown ones) and the posted
+//!   updates each have their own.
 //!
 //! A sharded counter would make uncontended `add_bytes` no cheaper and snapshots much dearer,
 //! and could not check the total on every update; a mutex costs two read-modify-writes per
-//! update.
+//! update and makes readers wait.
 //!
 //! # Rate and ETA
 //!
@@ -35,8 +44,9 @@
 mod backoff;
 mod clock;
 mod counts;
+mod latch;
 mod rate;
-mod seqlock;
+mod requests;
 mod sync;
 
 pub use clock::{Clock, ManualClock, MonotonicClock};
@@ -44,23 +54,34 @@ pub use rate::RATE_MIN_SPAN;
 
 use core::fmt;
 
-use counts::{Counts, SharedCounts};
+use backoff::Backoff;
+use counts::{Counts, JobCells, Op, WriterCounts};
+use latch::{Latch, WriteGuard};
 use rate::Estimator;
-use seqlock::SeqLock;
-use sync::{Mutex, MutexGuard, Ordering};
+use requests::{Requests, Ticket};
+use sync::{AtomicU64, Mutex, MutexGuard, Ordering};
 
 use crate::{Error, JobProgress, SIZE_UNKNOWN};
 
-/// The sequence and the counts it guards, on one cache line: a writer's update and a reader's
-/// snapshot each touch that line alone.
+/// What every update and every snapshot touches, on one cache line.
 #[repr(C, align(64))]
-struct Shared {
-    lock: SeqLock,
-    counts: SharedCounts,
+struct Hot {
+    latch: Latch,
+    /// Every byte ever added, rewinds not taken off, wrapping: the rate's measure. Written
+    /// under the latch; readers load it alone (the rate needs no snapshot of it).
+    added: AtomicU64,
+    /// The job: the current copy and the one the writer at work writes.
+    copies: [JobCells; 2],
 }
 
 #[cfg(not(loom))] // loom's atomics are larger
-const _: () = assert!(core::mem::size_of::<Shared>() == 64);
+const _: () = assert!(core::mem::size_of::<Hot>() == 64);
+
+/// The counts only writers read, off the hot line: add_bytes never writes them.
+#[repr(C, align(64))]
+struct Cold {
+    counts: WriterCounts,
+}
 
 /// A job's progress, updated by any number of threads at once and read as consistent
 /// [`JobProgress`] snapshots.
@@ -100,7 +121,9 @@ const _: () = assert!(core::mem::size_of::<Shared>() == 64);
 /// # Ok::<(), bgprogress::Error>(())
 /// ```
 pub struct Tracker<C: Clock = MonotonicClock> {
-    shared: Shared,
+    hot: Hot,
+    cold: Cold,
+    requests: Requests,
     window: Mutex<Estimator>,
     clock: C,
 }
@@ -142,53 +165,130 @@ impl<C: Clock> Tracker<C> {
     pub fn with_clock(clock: C) -> Self {
         let window = Mutex::new(Estimator::new(clock.now()));
         Tracker {
-            shared: Shared {
-                lock: SeqLock::new(),
-                counts: SharedCounts::new(),
+            hot: Hot {
+                latch: Latch::new(),
+                added: AtomicU64::new(0),
+                copies: [JobCells::new(), JobCells::new()],
             },
+            cold: Cold {
+                counts: WriterCounts::new(),
+            },
+            requests: Requests::new(),
             window,
             clock,
         }
     }
 
-    /// A consistent copy of the counts: between two whole updates.
-    #[inline]
-    fn read(&self) -> Counts {
-        self.shared
-            .lock
-            .read(|| self.shared.counts.load(Ordering::Acquire))
+    /// Applies `op` as one update: all of it, or nothing when it fails. Always inlined, so
+    /// that each public update compiles to its own rule (no dispatch on the kind of update).
+    #[inline(always)]
+    fn update(&self, op: Op) -> Result<(), Error> {
+        match self.hot.latch.try_write() {
+            Some(guard) => self.apply(guard, Some(op)),
+            None => self.update_contended(op),
+        }
     }
 
-    /// Applies `rule` to the counts as one update: all of it, or nothing when it fails.
-    #[inline]
-    fn update(&self, rule: impl FnOnce(&mut Counts) -> Result<(), Error>) -> Result<(), Error> {
-        let guard = self.shared.lock.write();
-        // Relaxed: the lock's compare-and-swap acquired the previous writer's stores.
-        let old = self.shared.counts.load(Ordering::Relaxed);
-        let mut new = old;
-        match rule(&mut new) {
-            Ok(()) => {
-                self.shared.counts.store_changes(&old, &new);
-                drop(guard);
-                Ok(())
+    /// [`update`](Self::update) when another writer holds the lock: spins for it, then posts
+    /// the update for whoever holds it (or for this thread, when it gets the lock first).
+    #[cold]
+    fn update_contended(&self, op: Op) -> Result<(), Error> {
+        let mut backoff = Backoff::default();
+        let ticket = loop {
+            if backoff.spun_out() {
+                if let Some(ticket) = self.requests.post(op) {
+                    break ticket;
+                }
             }
-            Err(e) => {
-                guard.abort();
-                Err(e)
+            backoff.wait();
+            if let Some(guard) = self.hot.latch.try_write() {
+                return self.apply(guard, Some(op));
             }
+        };
+        self.await_answer(ticket)
+    }
+
+    /// Waits for a posted update's answer, serving the posted updates itself whenever it gets
+    /// the lock (no other writer may come).
+    #[cold]
+    fn await_answer(&self, ticket: Ticket<'_>) -> Result<(), Error> {
+        let mut backoff = Backoff::default();
+        loop {
+            if let Some(answer) = ticket.answer() {
+                return answer;
+            }
+            if let Some(guard) = self.hot.latch.try_write() {
+                let _ = self.apply(guard, None);
+            }
+            // Also after serving: the writer that took this update may be between its commit
+            // and its answer.
+            backoff.wait();
         }
+    }
+
+    /// Under the lock: applies `own` and every posted update to the current counts, stores the
+    /// result in the other copy and commits (or aborts when nothing changed), then answers the
+    /// posted updates. Returns `own`'s outcome (`Ok` when there is none).
+    #[inline(always)]
+    fn apply(&self, guard: WriteGuard<'_>, own: Option<Op>) -> Result<(), Error> {
+        // Relaxed: the lock's compare-and-swap acquired the previous writer's stores.
+        let job = self.hot.copies[guard.current()].load(Ordering::Relaxed);
+        let old = self
+            .cold
+            .counts
+            .load(&job, self.hot.added.load(Ordering::Relaxed));
+        let mut new = old;
+        let result = own.map_or(Ok(()), |op| new.apply(op));
+        let changed = own.is_some() && result.is_ok();
+        if self.requests.any_posted() {
+            self.apply_posted(guard, old, new, changed);
+        } else if changed {
+            self.commit(guard, &old, &new);
+        } else {
+            guard.abort();
+        }
+        result
+    }
+
+    /// The rest of [`apply`](Self::apply) when updates are posted: out of line, so that the
+    /// common case keeps the counts in registers.
+    #[cold]
+    #[inline(never)]
+    fn apply_posted(&self, guard: WriteGuard<'_>, old: Counts, new: Counts, changed: bool) {
+        let (new, served) = self.requests.serve(new);
+        if changed || served.changed {
+            self.commit(guard, &old, &new);
+        } else {
+            guard.abort();
+        }
+        self.requests.answer(served);
+    }
+
+    /// Stores `new` in the other copy (and what changed of the rest) and commits.
+    #[inline(always)]
+    fn commit(&self, guard: WriteGuard<'_>, old: &Counts, new: &Counts) {
+        self.hot.copies[guard.target()].store(&new.job());
+        if new.added != old.added {
+            self.hot.added.store(new.added, Ordering::Relaxed);
+        }
+        self.cold.counts.store_changes(old, new);
+        drop(guard);
     }
 
     /// A consistent copy of the progress; it always passes [`JobProgress::validate`].
     pub fn snapshot(&self) -> JobProgress {
-        self.read().job()
+        self.hot
+            .latch
+            .read(|i| self.hot.copies[i].load(Ordering::Acquire))
     }
 
-    /// A consistent copy of the progress, or [`Error::Busy`] when a writer held the tracker
-    /// through a bounded number of tries: it never waits on a writer, so a signal handler
-    /// that interrupted an update of this tracker on its own thread, or a process forked
-    /// while another thread was updating it, gets an answer instead of spinning forever.
-    /// It takes no lock and allocates nothing.
+    /// A consistent copy of the progress, or [`Error::Busy`] when other writers kept
+    /// completing updates through a bounded number of tries (64; every try survives one
+    /// writer, so this takes two or more writers in each try's few nanoseconds). Like
+    /// [`snapshot`](Self::snapshot) it never waits for a writer in the middle of an update:
+    /// a signal handler that interrupted an update of this tracker on its own thread, or a
+    /// process forked while another thread was updating it, gets an answer. It takes no lock,
+    /// never yields and allocates nothing.
     ///
     /// ```
     /// let tracker = bgprogress::Tracker::new();
@@ -197,10 +297,9 @@ impl<C: Clock> Tracker<C> {
     /// # Ok::<(), bgprogress::Error>(())
     /// ```
     pub fn try_snapshot(&self) -> Result<JobProgress, Error> {
-        self.shared
-            .lock
-            .try_read(|| self.shared.counts.load(Ordering::Acquire))
-            .map(|c| c.job())
+        self.hot
+            .latch
+            .try_read(|i| self.hot.copies[i].load(Ordering::Acquire))
             .ok_or(Error::Busy)
     }
 
@@ -208,17 +307,17 @@ impl<C: Clock> Tracker<C> {
     /// [`Error::TooManyFiles`]; [`Error::Overflow`] when the sum of the known sizes would
     /// reach `u64::MAX` (it is kept even while some size is unknown).
     pub fn add_file(&self, size: u64) -> Result<(), Error> {
-        self.update(|c| c.add_file(size))
+        self.update(Op::AddFile(size))
     }
 
     /// Counts `n` more transferred bytes: the rules of [`JobProgress::add_bytes`].
     pub fn add_bytes(&self, n: u64) -> Result<(), Error> {
-        self.update(|c| c.add_bytes(n))
+        self.update(Op::AddBytes(n))
     }
 
     /// Counts one more transferred file: the rules of [`JobProgress::complete_file`].
     pub fn complete_file(&self) -> Result<(), Error> {
-        self.update(Counts::complete_file)
+        self.update(Op::CompleteFile)
     }
 
     /// Says that one file added with `SIZE_UNKNOWN` now has a known `size`. Errors, in
@@ -230,13 +329,13 @@ impl<C: Clock> Tracker<C> {
         if size == SIZE_UNKNOWN {
             return Err(Error::SizeUnknown);
         }
-        self.update(|c| c.resolve_size(size))
+        self.update(Op::ResolveSize(size))
     }
 
     /// Takes back `n` transferred bytes, for a file that restarts from zero (its remote copy
     /// changed). [`Error::Underflow`] when `n` is more than the bytes transferred.
     pub fn rewind_bytes(&self, n: u64) -> Result<(), Error> {
-        self.update(|c| c.rewind_bytes(n))
+        self.update(Op::RewindBytes(n))
     }
 
     /// Bytes per second: the average since the last change of speed (see the module
@@ -271,10 +370,12 @@ impl<C: Clock> Tracker<C> {
         with_job: impl FnOnce(&JobProgress),
     ) -> Result<MutexGuard<'_, Estimator>, Error> {
         let mut window = self.window.lock().unwrap_or_else(|e| e.into_inner());
-        let counts = self.read();
-        let job = counts.job();
+        let job = self.snapshot();
+        // Not part of the snapshot: at most the updates in flight ahead of it, which the rate
+        // cannot tell from a few nanoseconds later.
+        let added = self.hot.added.load(Ordering::Acquire);
         with_job(&job);
-        window.observe(self.clock.now(), counts.added, job.remaining_bytes().ok());
+        window.observe(self.clock.now(), added, job.remaining_bytes().ok());
         Ok(window)
     }
 }
@@ -292,32 +393,55 @@ mod tests {
         t.add_file(10).unwrap();
         t.add_bytes(4).unwrap();
         t.complete_file().unwrap();
-        let (counts, seq) = (t.read(), t.shared.lock.sequence());
+        let (job, seq) = (t.snapshot(), t.hot.latch.sequence());
         assert_eq!(t.add_bytes(7), Err(Error::BytesExceedTotal));
         assert_eq!(t.complete_file(), Err(Error::FilesExceedTotal));
         assert_eq!(t.resolve_size(1), Err(Error::NoUnknownSize));
         assert_eq!(t.resolve_size(SIZE_UNKNOWN), Err(Error::SizeUnknown));
         assert_eq!(t.rewind_bytes(5), Err(Error::Underflow));
         assert_eq!(t.add_file(MAX - 10), Err(Error::Overflow));
-        assert_eq!(t.read(), counts);
+        assert_eq!(t.snapshot(), job);
         assert_eq!(
-            t.shared.lock.sequence(),
+            t.hot.latch.sequence(),
             seq,
             "a refused update moved the sequence"
         );
         t.add_bytes(1).unwrap();
-        assert_eq!(t.shared.lock.sequence(), seq + 2);
+        assert_eq!(t.hot.latch.sequence(), seq + 2);
         assert_eq!(t.snapshot(), JobProgress::new(10, 5, 1, 1));
     }
 
     #[test]
-    fn try_snapshot_gives_up_while_a_writer_holds_the_lock() {
+    fn readers_do_not_wait_for_a_writer_in_the_middle_of_an_update() {
         let t = Tracker::new();
         t.add_file(10).unwrap();
-        let guard = t.shared.lock.write();
-        assert_eq!(t.try_snapshot(), Err(Error::Busy));
+        // As a signal handler finds its own thread's update, or a forked child another
+        // thread's: the lock held, the other copy half written.
+        let guard = t.hot.latch.try_write().unwrap();
+        t.hot.copies[guard.target()].store(&JobProgress::new(99, 0, 0, 0));
+        assert_eq!(t.try_snapshot(), Ok(JobProgress::new(10, 0, 1, 0)));
+        assert_eq!(t.snapshot(), JobProgress::new(10, 0, 1, 0));
         guard.abort();
         assert_eq!(t.try_snapshot(), Ok(JobProgress::new(10, 0, 1, 0)));
+    }
+
+    #[test]
+    fn a_posted_update_is_applied_by_the_next_writer() {
+        let t = Tracker::new();
+        t.add_file(10).unwrap();
+        let ticket = t.requests.post(Op::AddBytes(4)).unwrap();
+        let refused = t.requests.post(Op::AddBytes(7)).unwrap();
+        assert!(ticket.answer().is_none());
+        assert_eq!(t.snapshot(), JobProgress::new(10, 0, 1, 0));
+        t.complete_file().unwrap();
+        assert_eq!(ticket.answer(), Some(Ok(())));
+        assert_eq!(refused.answer(), Some(Err(Error::BytesExceedTotal)));
+        assert_eq!(t.snapshot(), JobProgress::new(10, 4, 1, 1));
+        // A writer whose own update fails still commits the posted ones.
+        let ticket = t.requests.post(Op::AddBytes(6)).unwrap();
+        assert_eq!(t.complete_file(), Err(Error::FilesExceedTotal));
+        assert_eq!(ticket.answer(), Some(Ok(())));
+        assert_eq!(t.snapshot(), JobProgress::new(10, 10, 1, 1));
     }
 
     #[test]
