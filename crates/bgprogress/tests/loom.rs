@@ -5,8 +5,9 @@
 //!
 //! Run with `make loom` (`RUSTFLAGS="--cfg loom" cargo test --release -p bgprogress --test
 //! loom`). `make loom` also builds a deliberately broken reader (`--cfg
-//! bgprogress_broken_reader`: it skips the sequence check when it read while a writer was at
-//! work) and requires these tests to catch it.
+//! bgprogress_broken_reader`: on its fallback path, taken after one failed try under loom,
+//! it reads without the lock and skips the sequence check) and requires
+//! `reader_sees_whole_updates` to catch it.
 #![cfg(loom)]
 
 use bgprogress::{JobProgress, Tracker, SIZE_UNKNOWN};

@@ -45,7 +45,7 @@ impl Backoff {
     }
 
     /// Whether the waits have gone past spinning to yielding.
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     fn is_yielding(&self) -> bool {
         self.round >= SPIN_ROUNDS
     }

@@ -97,6 +97,8 @@ pub(super) enum Op {
     CompleteFile,
     ResolveSize(u64),
     RewindBytes(u64),
+    /// No change: a reader's request for the state ([`requests`](super::requests)).
+    Snapshot,
 }
 
 impl Op {
@@ -108,6 +110,7 @@ impl Op {
             Op::CompleteFile => (2, 0),
             Op::ResolveSize(n) => (3, n),
             Op::RewindBytes(n) => (4, n),
+            Op::Snapshot => (5, 0),
         }
     }
 
@@ -118,7 +121,8 @@ impl Op {
             1 => Op::AddBytes(n),
             2 => Op::CompleteFile,
             3 => Op::ResolveSize(n),
-            _ => Op::RewindBytes(n),
+            4 => Op::RewindBytes(n),
+            _ => Op::Snapshot,
         }
     }
 }
@@ -134,6 +138,7 @@ impl Counts {
             Op::CompleteFile => new.complete_file(),
             Op::ResolveSize(size) => new.resolve_size(size),
             Op::RewindBytes(n) => new.rewind_bytes(n),
+            Op::Snapshot => Ok(()),
         }?;
         *self = new;
         Ok(())
@@ -384,6 +389,7 @@ mod tests {
             Op::CompleteFile,
             Op::ResolveSize(9),
             Op::RewindBytes(10),
+            Op::Snapshot,
         ] {
             let (kind, arg) = op.encode();
             assert_eq!(Op::decode(kind, arg), op);

@@ -15,9 +15,11 @@
 //!   stores nothing and releases the lock without moving the sequence.
 //! - A reader never writes and never waits for a writer: it reads the sequence, the current
 //!   copy and the sequence again, and retries only if two writers came and went meanwhile;
-//!   after a few such tries it reads between two updates with the writers' lock, if that is
-//!   free (taken and released without moving the sequence). A writer preempted in the middle
-//!   of its update holds no reader up. Every snapshot is the state between two whole updates
+//!   after a few such tries it reads between two updates with the writers' lock whenever
+//!   that is free (taken and released without moving the sequence), and asks for the state
+//!   from the writer that holds it ([`requests`]), which answers at its next update. A writer
+//!   preempted in the middle of its update holds no reader up (the sequence stops, and the
+//!   next optimistic read holds). Every snapshot is the state between two whole updates
 //!   (linearizable).
 //! - A writer that cannot get the lock spins with an exponential back-off ([`backoff`]); past
 //!   the spins it posts its update for whoever holds the lock to apply ([`requests`]), so no
@@ -62,6 +64,10 @@ use requests::{Requests, Ticket};
 use sync::{AtomicU64, Mutex, MutexGuard, Ordering};
 
 use crate::{Error, JobProgress, SIZE_UNKNOWN};
+
+/// Optimistic reads a snapshot tries before it also reads under the lock and asks writers
+/// (under loom, one: so that the model checks that path).
+const OPTIMISTIC_READS: u32 = if cfg!(loom) { 1 } else { 4 };
 
 /// What every update and every snapshot touches, on one cache line.
 #[repr(C, align(64))]
@@ -261,7 +267,7 @@ impl<C: Clock> Tracker<C> {
         } else {
             guard.abort();
         }
-        self.requests.answer(served);
+        self.requests.answer(served, &new.job());
     }
 
     /// Stores `new` in the other copy (and what changed of the rest) and commits.
@@ -277,9 +283,52 @@ impl<C: Clock> Tracker<C> {
 
     /// A consistent copy of the progress; it always passes [`JobProgress::validate`].
     pub fn snapshot(&self) -> JobProgress {
-        self.hot
-            .latch
-            .read(|i| self.hot.copies[i].load(Ordering::Acquire))
+        for _ in 0..OPTIMISTIC_READS {
+            if let Some(job) = self.hot.latch.read_once(&mut |i| self.load(i)) {
+                return job;
+            }
+        }
+        self.snapshot_contended()
+    }
+
+    /// Loads copy `i` of the job, for a reader.
+    #[inline]
+    fn load(&self, i: usize) -> JobProgress {
+        self.hot.copies[i].load(Ordering::Acquire)
+    }
+
+    /// [`snapshot`](Self::snapshot) when writers keep committing during every read: reads
+    /// under the writers' lock whenever it is free, and asks for the state from whoever holds
+    /// it ([`requests`]), which answers at its next update. It never waits for a writer: a
+    /// writer that stops in the middle of an update stops moving the sequence, and the next
+    /// optimistic read holds. It spins and never yields.
+    #[cold]
+    fn snapshot_contended(&self) -> JobProgress {
+        let mut ticket = None;
+        let mut backoff = Backoff::default();
+        loop {
+            // The lock first: the optimistic read just failed.
+            let job = self
+                .hot
+                .latch
+                .read_locked(|i| self.load(i))
+                .or_else(|| self.hot.latch.read_once(&mut |i| self.load(i)));
+            if let Some(job) = job {
+                if let Some(ticket) = ticket {
+                    Ticket::withdraw(ticket, &self.requests);
+                }
+                return job;
+            }
+            match &ticket {
+                None => ticket = self.requests.post(Op::Snapshot),
+                Some(t) => {
+                    if let Some(job) = t.snapshot() {
+                        return job;
+                    }
+                }
+            }
+            backoff.spin();
+        }
     }
 
     /// A consistent copy of the progress, or [`Error::Busy`] when other writers kept
@@ -297,10 +346,7 @@ impl<C: Clock> Tracker<C> {
     /// # Ok::<(), bgprogress::Error>(())
     /// ```
     pub fn try_snapshot(&self) -> Result<JobProgress, Error> {
-        self.hot
-            .latch
-            .try_read(|i| self.hot.copies[i].load(Ordering::Acquire))
-            .ok_or(Error::Busy)
+        self.hot.latch.try_read(|i| self.load(i)).ok_or(Error::Busy)
     }
 
     /// Adds a file of `size` bytes, or of unknown size with `SIZE_UNKNOWN`. Errors, in order:

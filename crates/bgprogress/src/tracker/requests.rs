@@ -1,4 +1,5 @@
-//! Updates that a starved writer hands to whoever holds the lock: the writers' fairness.
+//! Updates that a starved writer hands to whoever holds the lock (the writers' fairness), and
+//! snapshots that a reader beaten by writers asks of whoever holds it (the readers' bound).
 //!
 //! The writers' lock is a compare-and-swap, so it serves no one in order: a writer that keeps
 //! the tracker's cache line does bursts of updates, which is what makes contended updates
@@ -8,10 +9,16 @@
 //! along with its own, in the same critical section, and answers them after its commit. A
 //! starved writer waits at most until some writer's next update, and never needs to be
 //! running when the lock is free.
+//!
+//! A reader whose optimistic reads keep failing (writers committing flat out) posts a
+//! [`Op::Snapshot`] the same way: the writer that takes it writes the state it commits into
+//! the slot. A reader never waits for a writer, though: when it gets its copy another way
+//! first, it withdraws the request, and a request withdrawn after a writer took it is freed
+//! by that writer ([`ABANDONED`]).
 
 use super::counts::{Counts, Op};
 use super::sync::{AtomicU32, AtomicU64, Ordering};
-use crate::Error;
+use crate::{Error, JobProgress};
 
 /// Slots for posted updates. More starved writers than this keep trying the lock (and the
 /// slots) until one is free.
@@ -31,6 +38,8 @@ const POSTED: u64 = 2;
 const TAKEN: u64 = 3;
 /// The answer is in (`answer << 8`).
 const DONE: u64 = 4;
+/// Withdrawn after a writer took it: that writer frees the slot instead of answering.
+const ABANDONED: u64 = 5;
 
 /// The updates that starved writers posted.
 #[derive(Debug)]
@@ -45,6 +54,9 @@ pub(super) struct Requests {
 struct Slot {
     state: AtomicU64,
     arg: AtomicU64,
+    /// The answer to a snapshot: the job's bytes total, bytes transferred, and files total
+    /// and transferred (high and low 32 bits).
+    job: [AtomicU64; 3],
 }
 
 /// A posted update: [`Ticket::answer`] says when it is done.
@@ -60,6 +72,8 @@ pub(super) struct Ticket<'a> {
 #[must_use = "the served updates wait for their answer"]
 pub(super) struct Served {
     slots: u32,
+    /// Those that asked for a snapshot.
+    snapshots: u32,
     /// Some served update succeeded: the counts changed.
     pub(super) changed: bool,
 }
@@ -73,6 +87,7 @@ impl Requests {
             slots: core::array::from_fn(|_| Slot {
                 state: AtomicU64::new(FREE),
                 arg: AtomicU64::new(0),
+                job: core::array::from_fn(|_| AtomicU64::new(0)),
             }),
         }
     }
@@ -112,8 +127,11 @@ impl Requests {
                 continue;
             }
             let op = Op::decode((state >> 8) as u8, slot.arg.load(Ordering::Relaxed));
+            if op == Op::Snapshot {
+                served.snapshots |= 1 << i;
+            }
             let result = counts.apply(op);
-            served.changed |= result.is_ok();
+            served.changed |= result.is_ok() && op != Op::Snapshot;
             // Only a writer that holds the lock moves a slot from POSTED: a plain store. The
             // next writer sees it by the lock's Release / Acquire.
             slot.state.store(
@@ -126,22 +144,47 @@ impl Requests {
         (counts, served)
     }
 
-    /// Answers the updates in `served`: after the commit, so that a writer that reads its
-    /// answer finds its update in every later snapshot.
+    /// Answers the updates in `served`, and the snapshots with `job`, the state committed:
+    /// after the commit, so that a writer that reads its answer finds its update in every
+    /// later snapshot.
     #[inline]
-    pub(super) fn answer(&self, served: Served) {
+    pub(super) fn answer(&self, served: Served, job: &JobProgress) {
         if served.slots != 0 {
-            self.answer_slots(served.slots);
+            self.answer_slots(&served, job);
         }
     }
 
     #[cold]
-    fn answer_slots(&self, served: u32) {
+    fn answer_slots(&self, served: &Served, job: &JobProgress) {
         for (i, slot) in self.slots.iter().enumerate() {
-            if served & 1 << i != 0 {
-                // Relaxed load: this thread stored TAKEN, and no one else moves the slot.
-                let taken = slot.state.load(Ordering::Relaxed);
-                slot.state.store(taken & !0xff | DONE, Ordering::Release);
+            if served.slots & 1 << i == 0 {
+                continue;
+            }
+            if served.snapshots & 1 << i != 0 {
+                let files = u64::from(job.files_total) << 32 | u64::from(job.files_transferred);
+                for (cell, value) in
+                    slot.job
+                        .iter()
+                        .zip([job.bytes_total, job.bytes_transferred, files])
+                {
+                    cell.store(value, Ordering::Relaxed);
+                }
+            }
+            // TAKEN, or ABANDONED by a reader meanwhile; no one else moves the slot.
+            let taken = slot.state.load(Ordering::Relaxed);
+            // Release: a thread that sees DONE sees the snapshot's figures.
+            if taken & 0xff != TAKEN
+                || slot
+                    .state
+                    .compare_exchange(
+                        taken,
+                        taken & !0xff | DONE,
+                        Ordering::Release,
+                        Ordering::Relaxed,
+                    )
+                    .is_err()
+            {
+                slot.state.store(FREE, Ordering::Release);
             }
         }
     }
@@ -158,36 +201,100 @@ impl Ticket<'_> {
         self.slot.state.store(FREE, Ordering::Release);
         Some(from_answer_code((state >> 8) as u8))
     }
-}
 
-/// The errors an update can have, numbered for a slot's answer (0 is `Ok`).
-const UPDATE_ERRORS: [Error; 6] = [
-    Error::Overflow,
-    Error::BytesExceedTotal,
-    Error::FilesExceedTotal,
-    Error::TooManyFiles,
-    Error::NoUnknownSize,
-    Error::Underflow,
-];
+    /// The job a writer committed, once it answered an [`Op::Snapshot`]; the slot is free
+    /// again.
+    #[inline]
+    pub(super) fn snapshot(&self) -> Option<JobProgress> {
+        // Acquire: the figures stored before DONE.
+        if self.slot.state.load(Ordering::Acquire) & 0xff != DONE {
+            return None;
+        }
+        let [total, transferred, files] =
+            [0, 1, 2].map(|i| self.slot.job[i].load(Ordering::Relaxed));
+        self.slot.state.store(FREE, Ordering::Release);
+        Some(JobProgress {
+            bytes_total: total,
+            bytes_transferred: transferred,
+            files_total: (files >> 32) as u32,
+            files_transferred: files as u32,
+        })
+    }
 
-fn answer_code(result: Result<(), Error>) -> u8 {
-    match result {
-        Ok(()) => 0,
-        Err(e) => UPDATE_ERRORS
-            .iter()
-            .position(|&u| u == e)
-            .map_or(u8::MAX, |i| i as u8 + 1),
+    /// Gives the request up without waiting: frees the slot, or leaves it to the writer that
+    /// took it.
+    pub(super) fn withdraw(self, requests: &Requests) {
+        loop {
+            let state = self.slot.state.load(Ordering::Acquire);
+            let (to, posted) = match state & 0xff {
+                POSTED => (FREE, true),
+                TAKEN => (ABANDONED, false),
+                _ => {
+                    // DONE: the answer came; nobody else moves the slot now.
+                    self.slot.state.store(FREE, Ordering::Release);
+                    return;
+                }
+            };
+            if self
+                .slot
+                .state
+                .compare_exchange(state, to, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                if posted {
+                    requests.pending.fetch_sub(1, Ordering::Relaxed);
+                }
+                return;
+            }
+        }
     }
 }
 
+/// Every error, numbered for a slot's answer from 1 (0 is `Ok`), in `answer_code`'s order.
+const ERRORS: [Error; 12] = [
+    Error::SizeUnknown,
+    Error::BytesExceedTotal,
+    Error::FilesExceedTotal,
+    Error::Overflow,
+    Error::TooManyFiles,
+    Error::NotEnoughData,
+    Error::NoUnknownSize,
+    Error::Underflow,
+    Error::InvalidRange,
+    Error::OverlappingRanges,
+    Error::AllocationFailed,
+    Error::Busy,
+];
+
+/// A result as a slot's answer. The match is exhaustive, so a new error must get a number.
+fn answer_code(result: Result<(), Error>) -> u8 {
+    match result {
+        Ok(()) => 0,
+        Err(e) => match e {
+            Error::SizeUnknown => 1,
+            Error::BytesExceedTotal => 2,
+            Error::FilesExceedTotal => 3,
+            Error::Overflow => 4,
+            Error::TooManyFiles => 5,
+            Error::NotEnoughData => 6,
+            Error::NoUnknownSize => 7,
+            Error::Underflow => 8,
+            Error::InvalidRange => 9,
+            Error::OverlappingRanges => 10,
+            Error::AllocationFailed => 11,
+            Error::Busy => 12,
+        },
+    }
+}
+
+/// The inverse of [`answer_code`] (which makes no other number).
 fn from_answer_code(code: u8) -> Result<(), Error> {
-    match code {
-        0 => Ok(()),
-        // u8::MAX: an error no update rule has (a new rule's error missing from the table).
-        _ => Err(UPDATE_ERRORS
-            .get(usize::from(code) - 1)
+    match code.checked_sub(1) {
+        None => Ok(()),
+        Some(i) => Err(ERRORS
+            .get(usize::from(i))
             .copied()
-            .unwrap_or(Error::Overflow)),
+            .unwrap_or(Error::AllocationFailed)),
     }
 }
 
@@ -198,7 +305,7 @@ mod tests {
     #[test]
     fn answers_round_trip() {
         assert_eq!(from_answer_code(answer_code(Ok(()))), Ok(()));
-        for e in UPDATE_ERRORS {
+        for e in ERRORS {
             assert_eq!(from_answer_code(answer_code(Err(e))), Err(e));
         }
     }
@@ -224,9 +331,40 @@ mod tests {
         assert!(first.answer().is_none(), "answered before the commit");
         let (again, none) = requests.serve(counts);
         assert_eq!((again, none.slots), (counts, 0), "applied twice");
-        requests.answer(served);
+        requests.answer(served, &JobProgress::default());
         assert_eq!(first.answer(), Some(Ok(())));
         assert_eq!(second.answer(), Some(Err(Error::Underflow)));
+    }
+
+    #[test]
+    fn a_snapshot_is_answered_with_the_committed_job_or_withdrawn() {
+        let requests = Requests::new();
+        let job = JobProgress::new(10, 4, u32::MAX, 3);
+        let ticket = requests.post(Op::Snapshot).unwrap();
+        assert_eq!(ticket.snapshot(), None);
+        let (counts, served) = requests.serve(Counts::default());
+        assert!(!served.changed, "a snapshot changes nothing");
+        assert_eq!(counts, Counts::default());
+        requests.answer(served, &job);
+        assert_eq!(ticket.snapshot(), Some(job));
+
+        // Withdrawn before a writer took it: free at once.
+        requests.post(Op::Snapshot).unwrap().withdraw(&requests);
+        assert!(!requests.any_posted());
+        // Withdrawn after: the writer frees it instead of answering.
+        let ticket = requests.post(Op::Snapshot).unwrap();
+        let (_, served) = requests.serve(Counts::default());
+        ticket.withdraw(&requests);
+        requests.answer(served, &job);
+        // Withdrawn after the answer: free too.
+        let ticket = requests.post(Op::Snapshot).unwrap();
+        let (_, served) = requests.serve(Counts::default());
+        requests.answer(served, &job);
+        ticket.withdraw(&requests);
+        let all: Vec<_> = (0..SLOTS)
+            .map(|_| requests.post(Op::CompleteFile))
+            .collect();
+        assert!(all.iter().all(Option::is_some), "a slot was not freed");
     }
 
     #[test]
@@ -241,7 +379,7 @@ mod tests {
             ..Counts::default()
         };
         let (_, served) = requests.serve(one_file);
-        requests.answer(served);
+        requests.answer(served, &JobProgress::default());
         let answers: Vec<_> = tickets.iter().map(|t| t.answer()).collect();
         assert_eq!(answers[0], Some(Ok(())));
         assert!(answers[1..]
