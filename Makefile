@@ -20,7 +20,7 @@ CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wpedantic -Werror
 
 .PHONY: version all lib header header-check test rust-test lint loom clean install uninstall \
-        demo examples-test consumer-test sanitize valgrind helgrind miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench bench-eta windows windows-i686 windows-test
+        demo examples-test consumer-test sanitize valgrind helgrind forced-lib stress miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench bench-eta windows windows-i686 windows-test
 
 # `make` builds; it does not rewrite the committed header (`make header` does, and the
 # tests fail when it is stale).
@@ -84,13 +84,41 @@ $(BUILD)/ctests: $(CTEST_DEP) lib
 	$(CXX) -std=c++11 -g -O1 -Wall -Wextra -Werror -Iinclude -c $(CTEST_CXX) -o $@-cxx.o
 	$(CTEST_CC) -O1 $(CTEST_SRC) $@-cxx.o $(CTEST_LIB) -o $@
 
-sanitize: $(BUILD)/ctests-asan
-	BGT_STRESS_ITERS=200000 $(BUILD)/ctests-asan
+# The contended paths forced (--cfg bgprogress_force_contended: every snapshot asks the
+# writers, every update is posted), which a 2-core machine otherwise rarely takes: the FFI
+# library built so in its own target dir, and the C tests of the tracker linked to it (with
+# -DBGT_FORCE_CONTENDED the stress test prints how often each path ran and requires them).
+FORCED_DIR   := $(TARGETDIR)/forced
+FORCED_ENV   := RUSTFLAGS="--cfg bgprogress_force_contended" CARGO_TARGET_DIR=$(FORCED_DIR)
+FORCED_LIB   := $(FORCED_DIR)/release/libbgprogress_ffi.a $$(cat $(BUILD)/native-static-libs)
+FORCED_TESTS := tracker_rules tracker_rate_and_eta tracker_stress try_snapshot_in_a_signal_handler \
+                try_snapshot_after_fork
 
-valgrind: $(BUILD)/ctests
+forced-lib: lib
+	$(FORCED_ENV) $(CARGO) build --release --quiet -p bgprogress-ffi
+
+$(BUILD)/ctests-asan-forced: $(BUILD)/ctests-asan forced-lib
+	$(CTEST_CC) -O1 $(SANITIZE) -DBGT_FORCE_CONTENDED $(CTEST_SRC) $(BUILD)/ctests-asan-cxx.o \
+	  $(FORCED_LIB) -o $@
+
+$(BUILD)/ctests-forced: $(BUILD)/ctests forced-lib
+	$(CTEST_CC) -O1 -DBGT_FORCE_CONTENDED $(CTEST_SRC) $(BUILD)/ctests-cxx.o $(FORCED_LIB) -o $@
+
+# The Rust stress test as built, then forced (it prints how often each path ran).
+stress:
+	$(CARGO) test --release -p bgprogress --test stress -- --nocapture
+	$(FORCED_ENV) $(CARGO) test --release -p bgprogress --test stress -- --nocapture
+
+sanitize: $(BUILD)/ctests-asan $(BUILD)/ctests-asan-forced
+	BGT_STRESS_ITERS=200000 $(BUILD)/ctests-asan
+	BGT_STRESS_ITERS=100000 $(BUILD)/ctests-asan-forced $(FORCED_TESTS)
+
+valgrind: $(BUILD)/ctests $(BUILD)/ctests-forced
 	@command -v valgrind >/dev/null || { echo "valgrind: not installed"; exit 1; }
 	BGT_STRESS_ITERS=20000 BGT_FORKS=3 BGT_SIGNALS=100 valgrind -q --error-exitcode=1 --leak-check=full \
 	  --errors-for-leak-kinds=definite,indirect $(BUILD)/ctests
+	BGT_STRESS_ITERS=5000 BGT_FORKS=3 BGT_SIGNALS=100 valgrind -q --error-exitcode=1 --leak-check=full \
+	  --errors-for-leak-kinds=definite,indirect $(BUILD)/ctests-forced $(FORCED_TESTS)
 
 # helgrind and DRD on a multi-threaded C program (4 writers and a reader), clean with the
 # suppressions that users apply too (packaging/bgprogress.supp; installed in share/bgprogress).
@@ -243,16 +271,28 @@ msrv:
 publish-check:
 	$(CARGO) publish --dry-run -p bgprogress
 
-# Model-checks the tracker's latch with loom (a separate target dir: --cfg loom rebuilds all),
-# then a deliberately broken reader (on its fallback path it reads without the lock and skips
-# the sequence check), which the model must catch: that test is should_panic under that cfg.
+# Model-checks the tracker with loom (a separate target dir: --cfg loom rebuilds all): the
+# public API's models, then the request protocols' models, then each deliberately broken
+# variant, which its model must catch (that test is should_panic under its cfg).
+LOOM_BROKEN := bgprogress_broken_take bgprogress_broken_reader
 loom:
 	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=$(TARGETDIR)/loom \
 	  $(CARGO) test --release -p bgprogress --test loom
-	RUSTFLAGS="--cfg loom --cfg bgprogress_broken_reader" CARGO_TARGET_DIR=$(TARGETDIR)/loom-broken \
-	  $(CARGO) test --release -p bgprogress --test loom -- --exact reader_sees_whole_updates
+	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=$(TARGETDIR)/loom \
+	  $(CARGO) test --release -p bgprogress --lib tracker::models
+	for c in $(LOOM_BROKEN); do \
+	  RUSTFLAGS="--cfg loom --cfg $$c" CARGO_TARGET_DIR=$(TARGETDIR)/loom-broken \
+	    $(CARGO) test --release -p bgprogress --lib tracker::models || exit 1; \
+	  echo "loom: the broken variant $$c was caught"; done
+	RUSTFLAGS="--cfg bgprogress_broken_take" CARGO_TARGET_DIR=$(TARGETDIR)/broken \
+	  $(CARGO) test -p bgprogress --lib -- --exact \
+	  tracker::interleavings::a_withdraw_between_a_writers_look_and_its_take_loses_nothing
+	RUSTFLAGS="--cfg bgprogress_broken_reader" CARGO_TARGET_DIR=$(TARGETDIR)/broken \
+	  $(CARGO) test -p bgprogress --lib -- --exact \
+	  tracker::interleavings::writers_complete_updates_while_a_reader_waits
+	@echo "loom: the replayed interleavings catch both broken variants too"
 
-test: lint header-check abi-check msrv publish-check rust-test bench-eta loom miri fuzz-short abi-matrix sanitize valgrind helgrind examples-test consumer-test windows-test
+test: lint header-check abi-check msrv publish-check rust-test stress bench-eta loom miri fuzz-short abi-matrix sanitize valgrind helgrind examples-test consumer-test windows-test
 
 clean:
 	$(CARGO) clean

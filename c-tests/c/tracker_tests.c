@@ -127,6 +127,34 @@ struct shared {
 
 static struct shared g;
 
+#ifdef BGT_FORCE_CONTENDED
+/* Linked against a library built with --cfg bgprogress_force_contended: every snapshot asks
+ * the writers and every update is posted. This export is in that build only. */
+bg_result bg_tracker_paths(const bg_tracker *t, uint64_t counts[6]);
+
+/* Prints how often each contended path ran; the stress test must have taken each of the
+ * reader's and writer's main ones. */
+static int print_paths(const bg_tracker *t) {
+  static const char *const names[6] = {"reader asked",
+                                       "reader answered by a writer",
+                                       "reader withdrew",
+                                       "reader found no free slot",
+                                       "writer posted",
+                                       "writer served posted updates"};
+  uint64_t counts[6];
+  int failures = 0, i;
+  CHECK_EQ(bg_tracker_paths(t, counts), BG_OK);
+  for (i = 0; i < 6; i++)
+    fprintf(stderr, "tracker_stress: path \"%s\": %llu\n", names[i],
+            (unsigned long long)counts[i]);
+  CHECK(counts[0] > 0);
+  CHECK(counts[1] > 0);
+  CHECK(counts[4] > 0);
+  CHECK(counts[5] > 0);
+  return failures;
+}
+#endif
+
 static uint64_t next(uint64_t *s) {
   *s ^= *s << 13;
   *s ^= *s >> 7;
@@ -223,6 +251,9 @@ BGT_TEST(tracker_stress) {
   CHECK_EQ(cur.BytesTotal, unknown > resolved ? BG_SIZE_UNKNOWN : (files + resolved) * FILE_SIZE);
   fprintf(stderr, "tracker_stress: %d writers x %lu updates, %llu snapshots checked\n", WRITERS,
           stress_iters(), (unsigned long long)snapshots);
+#ifdef BGT_FORCE_CONTENDED
+  failures += print_paths(g.t);
+#endif
   bg_tracker_free(g.t);
   return failures;
 }

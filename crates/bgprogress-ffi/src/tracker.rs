@@ -219,3 +219,17 @@ pub unsafe extern "C" fn bg_tracker_rate(
 pub unsafe extern "C" fn bg_tracker_eta(t: *const bg_tracker, seconds: *mut f64) -> bg_result {
     ask(t, seconds, Tracker::eta)
 }
+
+/// Test-only, in builds with `--cfg bgprogress_force_contended` (not in the header): writes
+/// how often each contended path of t ran, in the order of the core's `Tracker::paths`.
+///
+/// # Safety
+/// t is NULL or a live tracker; counts is NULL or 6 writable uint64_t.
+#[cfg(bgprogress_force_contended)]
+#[no_mangle]
+pub unsafe extern "C" fn bg_tracker_paths(
+    t: *const bg_tracker,
+    counts: *mut [u64; 6],
+) -> bg_result {
+    ask(t, counts, |t| Ok(t.paths().map(|(_, n)| n)))
+}

@@ -1,13 +1,12 @@
-//! Model checks the tracker's latch with loom: every interleaving of writers and readers
-//! (within a preemption bound) keeps snapshots valid, whole, monotonic, and loses nothing,
-//! including updates that a writer posts for another to apply (under loom a writer posts
-//! after one failed try, so the contended tests take that path).
+//! Model checks the tracker through its public API with loom: every interleaving of writers
+//! and readers (within a preemption bound) keeps snapshots valid, whole, monotonic, and
+//! loses nothing, including updates that a writer posts for another to apply and snapshots
+//! that a reader asks of the writers (under loom a writer posts after one failed try, and a
+//! reader asks after one failed read, so the contended tests take those paths). The request
+//! protocols' own models, and the broken variants they catch, are in `src/tracker/models.rs`.
 //!
 //! Run with `make loom` (`RUSTFLAGS="--cfg loom" cargo test --release -p bgprogress --test
-//! loom`). `make loom` also builds a deliberately broken reader (`--cfg
-//! bgprogress_broken_reader`: on its fallback path, taken after one failed try under loom,
-//! it reads without the lock and skips the sequence check) and requires
-//! `reader_sees_whole_updates` to catch it.
+//! loom`).
 #![cfg(loom)]
 
 use bgprogress::{JobProgress, Tracker, SIZE_UNKNOWN};
@@ -36,7 +35,6 @@ fn check_whole(p: &JobProgress) {
 }
 
 #[test]
-#[cfg_attr(bgprogress_broken_reader, should_panic)]
 fn reader_sees_whole_updates() {
     model(|| {
         let t = Arc::new(Tracker::new());

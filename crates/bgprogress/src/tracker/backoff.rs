@@ -51,7 +51,7 @@ impl Backoff {
     }
 
     /// Whether this thread spun every round without getting what it waits for: a writer
-    /// then posts its update instead ([`requests`](super::requests)).
+    /// then posts its update instead ([`queue`](super::queue)).
     /// Under loom, at once, so that the model checks that path with few preemptions.
     pub(super) fn spun_out(&self) -> bool {
         cfg!(loom) || self.round >= SPIN_ROUNDS

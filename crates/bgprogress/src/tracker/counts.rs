@@ -89,7 +89,7 @@ impl Counts {
 }
 
 /// One update, as a value: what a starved writer posts for another to apply
-/// ([`requests`](super::requests)).
+/// ([`queue`](super::queue)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Op {
     AddFile(u64),
@@ -97,34 +97,6 @@ pub(super) enum Op {
     CompleteFile,
     ResolveSize(u64),
     RewindBytes(u64),
-    /// No change: a reader's request for the state ([`requests`](super::requests)).
-    Snapshot,
-}
-
-impl Op {
-    /// `(kind, argument)`, for a slot.
-    pub(super) fn encode(self) -> (u8, u64) {
-        match self {
-            Op::AddFile(n) => (0, n),
-            Op::AddBytes(n) => (1, n),
-            Op::CompleteFile => (2, 0),
-            Op::ResolveSize(n) => (3, n),
-            Op::RewindBytes(n) => (4, n),
-            Op::Snapshot => (5, 0),
-        }
-    }
-
-    /// The inverse of [`encode`](Self::encode) (an unknown kind cannot come from it).
-    pub(super) fn decode(kind: u8, n: u64) -> Op {
-        match kind {
-            0 => Op::AddFile(n),
-            1 => Op::AddBytes(n),
-            2 => Op::CompleteFile,
-            3 => Op::ResolveSize(n),
-            4 => Op::RewindBytes(n),
-            _ => Op::Snapshot,
-        }
-    }
 }
 
 impl Counts {
@@ -138,7 +110,6 @@ impl Counts {
             Op::CompleteFile => new.complete_file(),
             Op::ResolveSize(size) => new.resolve_size(size),
             Op::RewindBytes(n) => new.rewind_bytes(n),
-            Op::Snapshot => Ok(()),
         }?;
         *self = new;
         Ok(())
@@ -378,21 +349,10 @@ mod tests {
     }
 
     #[test]
-    fn ops_apply_all_or_nothing_and_round_trip() {
+    fn ops_apply_all_or_nothing() {
         let mut c = Counts::default();
         assert_eq!(c.apply(Op::AddFile(10)), Ok(()));
         assert_eq!(c.apply(Op::AddBytes(11)), Err(Error::BytesExceedTotal));
         assert_eq!(c.job(), JobProgress::new(10, 0, 1, 0));
-        for op in [
-            Op::AddFile(7),
-            Op::AddBytes(8),
-            Op::CompleteFile,
-            Op::ResolveSize(9),
-            Op::RewindBytes(10),
-            Op::Snapshot,
-        ] {
-            let (kind, arg) = op.encode();
-            assert_eq!(Op::decode(kind, arg), op);
-        }
     }
 }

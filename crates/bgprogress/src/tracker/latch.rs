@@ -51,24 +51,6 @@ impl Latch {
         }
     }
 
-    /// Reads under the writers' lock if it is free: between two updates, for a reader that
-    /// writers keep beating. The lock is taken and aborted, so the sequence does not move;
-    /// `None` at once when a writer holds it.
-    #[inline]
-    pub(super) fn read_locked<T>(&self, read: impl FnOnce(usize) -> T) -> Option<T> {
-        #[cfg(bgprogress_broken_reader)]
-        {
-            // Deliberately wrong, for tests/loom.rs: the fallback reads the current copy
-            // without the lock and without checking the sequence after.
-            return Some(read(current(self.seq.load(Ordering::Acquire))));
-        }
-        #[cfg_attr(bgprogress_broken_reader, allow(unreachable_code))]
-        let guard = self.try_write()?;
-        let value = read(guard.current());
-        guard.abort();
-        Some(value)
-    }
-
     /// Reads the current copy with [`read_once`](Self::read_once) until a try holds, or gives
     /// up (`None`) after a bounded number of tries (spinning briefly between them, never
     /// yielding).
@@ -176,7 +158,6 @@ mod tests {
             Some(0),
             "readers read the current copy meanwhile"
         );
-        assert_eq!(latch.read_locked(|i| i), None, "the lock is held");
         drop(w);
         assert_eq!(latch.sequence(), 2);
         assert_eq!(latch.read_once(&mut |i| i), Some(1));
@@ -184,8 +165,7 @@ mod tests {
         assert_eq!((w.current(), w.target()), (1, 0));
         w.abort();
         assert_eq!(latch.sequence(), 2);
-        assert_eq!(latch.read_locked(|i| i), Some(1));
-        assert_eq!(latch.sequence(), 2, "a locked read moves nothing");
+        assert_eq!(latch.read_once(&mut |i| i), Some(1));
     }
 
     #[test]

@@ -13,20 +13,24 @@
 //!   release store, which makes that copy current. Uncontended, that is one atomic
 //!   read-modify-write, as cheap as the `fetch_add` of a bare counter. A rule that fails
 //!   stores nothing and releases the lock without moving the sequence.
-//! - A reader never writes and never waits for a writer: it reads the sequence, the current
-//!   copy and the sequence again, and retries only if two writers came and went meanwhile;
-//!   after a few such tries it reads between two updates with the writers' lock whenever
-//!   that is free (taken and released without moving the sequence), and asks for the state
-//!   from the writer that holds it ([`requests`]), which answers at its next update. A writer
+//! - A reader never takes, holds or waits for the writers' lock: it reads the sequence, the
+//!   current copy and the sequence again, and retries only if two writers came and went
+//!   meanwhile. After a few such tries it also asks the writers for the state
+//!   ([`mailbox`]): the next writer that commits answers with the state it committed, and
+//!   the reader takes whichever comes first, that answer or one of its own reads. A writer
 //!   preempted in the middle of its update holds no reader up (the sequence stops, and the
-//!   next optimistic read holds). Every snapshot is the state between two whole updates
-//!   (linearizable).
+//!   next read holds). The only thing a reader writes is its own request, which no writer
+//!   waits for. Every snapshot is the state between two whole updates (linearizable).
 //! - A writer that cannot get the lock spins with an exponential back-off ([`backoff`]); past
-//!   the spins it posts its update for whoever holds the lock to apply ([`requests`]), so no
-//!   writer starves behind others that keep the lock's cache line.
+//!   the spins it posts its update, on its own stack, for whoever holds the lock to apply
+//!   and answer after its commit ([`queue`]), so no writer starves behind others that keep
+//!   the lock's cache line, however many writers there are.
 //! - The sequence, a running byte count and both copies share one cache line (64 bytes); the
-//!   counts only writers need (the sum of known sizes, the unknown ones) and the posted
-//!   updates each have their own.
+//!   counts only writers need (the sum of known sizes, the unknown ones) have their own, and
+//!   so have the posted updates and requests, which every update looks at.
+//!
+//! The contended paths are rare on few cores; [`contention`] forces and counts them for the
+//! tests, and stops threads at the protocols' points.
 //!
 //! A sharded counter would make uncontended `add_bytes` no cheaper and snapshots much dearer,
 //! and could not check the total on every update; a mutex costs two read-modify-writes per
@@ -45,10 +49,16 @@
 
 mod backoff;
 mod clock;
+mod contention;
 mod counts;
+#[cfg(all(test, not(loom)))]
+mod interleavings;
+#[cfg(all(test, loom))]
+mod models;
 mod latch;
+mod mailbox;
+mod queue;
 mod rate;
-mod requests;
 mod sync;
 
 pub use clock::{Clock, ManualClock, MonotonicClock};
@@ -57,16 +67,18 @@ pub use rate::RATE_MIN_SPAN;
 use core::fmt;
 
 use backoff::Backoff;
+use contention::{forced, Point};
 use counts::{Counts, JobCells, Op, WriterCounts};
 use latch::{Latch, WriteGuard};
+use mailbox::Mailbox;
+use queue::Queue;
 use rate::Estimator;
-use requests::{Requests, Ticket};
 use sync::{AtomicU64, Mutex, MutexGuard, Ordering};
 
 use crate::{Error, JobProgress, SIZE_UNKNOWN};
 
-/// Optimistic reads a snapshot tries before it also reads under the lock and asks writers
-/// (under loom, one: so that the model checks that path).
+/// Optimistic reads a snapshot tries before it also asks the writers (under loom, one: so
+/// that the model checks that path).
 const OPTIMISTIC_READS: u32 = if cfg!(loom) { 1 } else { 4 };
 
 /// What every update and every snapshot touches, on one cache line.
@@ -89,6 +101,21 @@ struct Cold {
     counts: WriterCounts,
 }
 
+/// Who waits for the lock's holder: starved writers' updates and beaten readers' requests.
+/// Off the hot line, looked at by every update (two loads of this line), written rarely.
+#[repr(C, align(64))]
+struct Waiting {
+    queue: Queue,
+    mailbox: Mailbox,
+}
+
+impl Waiting {
+    #[inline(always)]
+    fn any(&self) -> bool {
+        self.queue.any() || self.mailbox.any()
+    }
+}
+
 /// A job's progress, updated by any number of threads at once and read as consistent
 /// [`JobProgress`] snapshots.
 ///
@@ -101,8 +128,11 @@ struct Cold {
 /// Guarantees: every snapshot passes [`JobProgress::validate`] and is the state after exactly
 /// the updates ordered before it, each whole; successive snapshots never go backwards
 /// (`bytes_transferred` drops only by `rewind_bytes`, file counts never drop, a known total
-/// never drops); after all threads finish, the snapshot is the sum of every update that
-/// returned `Ok`. See the module documentation for the design and the rate's window.
+/// never drops); an update that returned `Ok` is in every snapshot taken after it returned;
+/// after all threads finish, the snapshot is the sum of every update that returned `Ok`.
+/// Readers never take or wait for the writers' lock and writers never wait for a reader;
+/// no writer starves, however many there are. The crate's `tracker` module documentation
+/// (in the source, `src/tracker/mod.rs`) has the design and the rate's window.
 ///
 /// ```
 /// use bgprogress::{Tracker, SIZE_UNKNOWN};
@@ -129,9 +159,11 @@ struct Cold {
 pub struct Tracker<C: Clock = MonotonicClock> {
     hot: Hot,
     cold: Cold,
-    requests: Requests,
+    waiting: Waiting,
     window: Mutex<Estimator>,
     clock: C,
+    #[cfg(any(bgprogress_force_contended, all(test, not(loom))))]
+    paths: contention::Paths,
 }
 
 impl Tracker {
@@ -179,62 +211,71 @@ impl<C: Clock> Tracker<C> {
             cold: Cold {
                 counts: WriterCounts::new(),
             },
-            requests: Requests::new(),
+            waiting: Waiting {
+                queue: Queue::new(),
+                mailbox: Mailbox::new(),
+            },
             window,
             clock,
+            #[cfg(any(bgprogress_force_contended, all(test, not(loom))))]
+            paths: contention::Paths::default(),
         }
     }
+
+    /// Counts a contended path (`--cfg bgprogress_force_contended` only).
+    #[inline(always)]
+    fn ran(&self, _path: usize) {
+        #[cfg(any(bgprogress_force_contended, all(test, not(loom))))]
+        self.paths.count(_path);
+    }
+
+    /// How often each contended path ran: `(path, count)` pairs, in a fixed order. Only in
+    /// builds with `--cfg bgprogress_force_contended`, for the stress tests.
+    #[cfg(bgprogress_force_contended)]
+    #[doc(hidden)]
+    pub fn paths(&self) -> [(&'static str, u64); 6] {
+        self.paths.read()
+    }
+
+    // The write path: `update`, then (when the lock is taken) `update_contended`, and under
+    // the lock `apply`, `apply_waiting` and `commit`.
 
     /// Applies `op` as one update: all of it, or nothing when it fails. Always inlined, so
     /// that each public update compiles to its own rule (no dispatch on the kind of update).
     #[inline(always)]
     fn update(&self, op: Op) -> Result<(), Error> {
-        match self.hot.latch.try_write() {
-            Some(guard) => self.apply(guard, Some(op)),
-            None => self.update_contended(op),
+        if !forced() {
+            if let Some(guard) = self.hot.latch.try_write() {
+                return self.apply(guard, Some(op));
+            }
         }
+        self.update_contended(op)
     }
 
     /// [`update`](Self::update) when another writer holds the lock: spins for it, then posts
-    /// the update for whoever holds it (or for this thread, when it gets the lock first).
+    /// the update for whoever holds it (this thread too, when it gets the lock first) and
+    /// waits for the answer.
     #[cold]
     fn update_contended(&self, op: Op) -> Result<(), Error> {
         let mut backoff = Backoff::default();
-        let ticket = loop {
-            if backoff.spun_out() {
-                if let Some(ticket) = self.requests.post(op) {
-                    break ticket;
-                }
-            }
+        while !forced() && !backoff.spun_out() {
             backoff.wait();
             if let Some(guard) = self.hot.latch.try_write() {
                 return self.apply(guard, Some(op));
             }
-        };
-        self.await_answer(ticket)
-    }
-
-    /// Waits for a posted update's answer, serving the posted updates itself whenever it gets
-    /// the lock (no other writer may come).
-    #[cold]
-    fn await_answer(&self, ticket: Ticket<'_>) -> Result<(), Error> {
-        let mut backoff = Backoff::default();
-        loop {
-            if let Some(answer) = ticket.answer() {
-                return answer;
-            }
+        }
+        self.ran(4);
+        self.waiting.queue.post_and_wait(op, || {
             if let Some(guard) = self.hot.latch.try_write() {
                 let _ = self.apply(guard, None);
             }
-            // Also after serving: the writer that took this update may be between its commit
-            // and its answer.
-            backoff.wait();
-        }
+        })
     }
 
-    /// Under the lock: applies `own` and every posted update to the current counts, stores the
-    /// result in the other copy and commits (or aborts when nothing changed), then answers the
-    /// posted updates. Returns `own`'s outcome (`Ok` when there is none).
+    /// Under the lock: applies `own` to the current counts and, when someone waits, the
+    /// posted updates too; stores the result in the other copy and commits (or aborts when
+    /// nothing changed); then answers those who waited. Returns `own`'s outcome (`Ok` when
+    /// there is none).
     #[inline(always)]
     fn apply(&self, guard: WriteGuard<'_>, own: Option<Op>) -> Result<(), Error> {
         // Relaxed: the lock's compare-and-swap acquired the previous writer's stores.
@@ -246,8 +287,8 @@ impl<C: Clock> Tracker<C> {
         let mut new = old;
         let result = own.map_or(Ok(()), |op| new.apply(op));
         let changed = own.is_some() && result.is_ok();
-        if self.requests.any_posted() {
-            self.apply_posted(guard, old, new, changed);
+        if self.waiting.any() {
+            self.apply_waiting(guard, old, new, changed);
         } else if changed {
             self.commit(guard, &old, &new);
         } else {
@@ -256,18 +297,24 @@ impl<C: Clock> Tracker<C> {
         result
     }
 
-    /// The rest of [`apply`](Self::apply) when updates are posted: out of line, so that the
+    /// The rest of [`apply`](Self::apply) when someone waits: out of line, so that the
     /// common case keeps the counts in registers.
     #[cold]
     #[inline(never)]
-    fn apply_posted(&self, guard: WriteGuard<'_>, old: Counts, new: Counts, changed: bool) {
-        let (new, served) = self.requests.serve(new);
-        if changed || served.changed {
+    fn apply_waiting(&self, guard: WriteGuard<'_>, old: Counts, mut new: Counts, changed: bool) {
+        let updates = self.waiting.queue.take();
+        let changed = updates.apply(&mut new) | changed;
+        let requests = self.waiting.mailbox.take();
+        contention::at(Point::Committing);
+        if changed {
             self.commit(guard, &old, &new);
         } else {
             guard.abort();
         }
-        self.requests.answer(served, &new.job());
+        // After the commit: an answer is in every later snapshot.
+        requests.answer(&new.job());
+        updates.answer();
+        self.ran(5);
     }
 
     /// Stores `new` in the other copy (and what changed of the rest) and commits.
@@ -281,50 +328,77 @@ impl<C: Clock> Tracker<C> {
         drop(guard);
     }
 
+    // The read path: `snapshot`, then (when writers keep beating it) `snapshot_contended`.
+
     /// A consistent copy of the progress; it always passes [`JobProgress::validate`].
+    ///
+    /// It never waits for a writer, takes no lock and allocates nothing: it reads the
+    /// current copy, and when writers keep committing through its reads it also asks them
+    /// for the state, which the next commit answers.
     pub fn snapshot(&self) -> JobProgress {
-        for _ in 0..OPTIMISTIC_READS {
-            if let Some(job) = self.hot.latch.read_once(&mut |i| self.load(i)) {
-                return job;
+        if !forced() {
+            for _ in 0..OPTIMISTIC_READS {
+                if let Some(job) = self.read() {
+                    return job;
+                }
             }
         }
         self.snapshot_contended()
     }
 
-    /// Loads copy `i` of the job, for a reader.
+    /// One optimistic read: the current copy, or `None` when two commits came during it.
     #[inline]
-    fn load(&self, i: usize) -> JobProgress {
-        self.hot.copies[i].load(Ordering::Acquire)
+    fn read(&self) -> Option<JobProgress> {
+        self.hot.latch.read_once(&mut |i| {
+            contention::at(Point::ReaderLoading);
+            self.hot.copies[i].load(Ordering::Acquire)
+        })
     }
 
-    /// [`snapshot`](Self::snapshot) when writers keep committing during every read: reads
-    /// under the writers' lock whenever it is free, and asks for the state from whoever holds
-    /// it ([`requests`]), which answers at its next update. It never waits for a writer: a
-    /// writer that stops in the middle of an update stops moving the sequence, and the next
-    /// optimistic read holds. It spins and never yields.
+    /// [`snapshot`](Self::snapshot) when writers keep committing during every read: asks
+    /// them for the state ([`mailbox`]) and goes on reading, until either answers. A writer
+    /// that stops in the middle of an update stops moving the sequence, and the next read
+    /// holds; writers that keep committing answer. It spins and never yields.
     #[cold]
     fn snapshot_contended(&self) -> JobProgress {
-        let mut ticket = None;
+        let mut request = None;
         let mut backoff = Backoff::default();
+        let mut round = 0u32;
         loop {
-            // The lock first: the optimistic read just failed.
-            let job = self
-                .hot
-                .latch
-                .read_locked(|i| self.load(i))
-                .or_else(|| self.hot.latch.read_once(&mut |i| self.load(i)));
-            if let Some(job) = job {
-                if let Some(ticket) = ticket {
-                    Ticket::withdraw(ticket, &self.requests);
-                }
-                return job;
+            if request.is_none() {
+                request = self.waiting.mailbox.ask();
+                self.ran(if request.is_some() { 0 } else { 3 });
             }
-            match &ticket {
-                None => ticket = self.requests.post(Op::Snapshot),
-                Some(t) => {
-                    if let Some(job) = t.snapshot() {
+            contention::at(Point::ReaderWaiting);
+            #[cfg(bgprogress_broken_reader)]
+            {
+                // Deliberately wrong, for the tests that must catch it: the reader waits
+                // under the writers' lock.
+                if let Some(guard) = self.hot.latch.try_write() {
+                    contention::at(Point::ReaderWaiting);
+                    let job = self.hot.copies[guard.current()].load(Ordering::Acquire);
+                    guard.abort();
+                    return job;
+                }
+            }
+            if let Some(asked) = request.take() {
+                match asked.answer() {
+                    Ok(job) => {
+                        self.ran(1);
                         return job;
                     }
+                    Err(asked) => request = Some(asked),
+                }
+            }
+            // Forced: a read now and then only, so that the writers answer most requests.
+            round = round.wrapping_add(1);
+            if !forced() || round % 64 == 0 {
+                if let Some(job) = self.read() {
+                    if request.is_some() {
+                        self.ran(2);
+                    }
+                    // Drops the request: withdrawn.
+                    return job;
                 }
             }
             backoff.spin();
@@ -346,7 +420,10 @@ impl<C: Clock> Tracker<C> {
     /// # Ok::<(), bgprogress::Error>(())
     /// ```
     pub fn try_snapshot(&self) -> Result<JobProgress, Error> {
-        self.hot.latch.try_read(|i| self.load(i)).ok_or(Error::Busy)
+        self.hot
+            .latch
+            .try_read(|i| self.hot.copies[i].load(Ordering::Acquire))
+            .ok_or(Error::Busy)
     }
 
     /// Adds a file of `size` bytes, or of unknown size with `SIZE_UNKNOWN`. Errors, in order:
@@ -475,18 +552,33 @@ mod tests {
     fn a_posted_update_is_applied_by_the_next_writer() {
         let t = Tracker::new();
         t.add_file(10).unwrap();
-        let ticket = t.requests.post(Op::AddBytes(4)).unwrap();
-        let refused = t.requests.post(Op::AddBytes(7)).unwrap();
-        assert!(ticket.answer().is_none());
-        assert_eq!(t.snapshot(), JobProgress::new(10, 0, 1, 0));
-        t.complete_file().unwrap();
-        assert_eq!(ticket.answer(), Some(Ok(())));
-        assert_eq!(refused.answer(), Some(Err(Error::BytesExceedTotal)));
-        assert_eq!(t.snapshot(), JobProgress::new(10, 4, 1, 1));
+        std::thread::scope(|s| {
+            // As a writer that cannot get the lock: its updates wait for the next writer.
+            let guard = t.hot.latch.try_write().unwrap();
+            let posted = s.spawn(|| (t.add_bytes(4), t.add_bytes(7)));
+            while !t.waiting.queue.any() {
+                std::thread::yield_now();
+            }
+            assert_eq!(t.snapshot(), JobProgress::new(10, 0, 1, 0));
+            guard.abort();
+            assert_eq!(
+                posted.join().unwrap(),
+                (Ok(()), Err(Error::BytesExceedTotal))
+            );
+        });
+        assert_eq!(t.snapshot(), JobProgress::new(10, 4, 1, 0));
         // A writer whose own update fails still commits the posted ones.
-        let ticket = t.requests.post(Op::AddBytes(6)).unwrap();
-        assert_eq!(t.complete_file(), Err(Error::FilesExceedTotal));
-        assert_eq!(ticket.answer(), Some(Ok(())));
+        std::thread::scope(|s| {
+            let guard = t.hot.latch.try_write().unwrap();
+            let posted = s.spawn(|| t.add_bytes(6));
+            while !t.waiting.queue.any() {
+                std::thread::yield_now();
+            }
+            guard.abort();
+            assert_eq!(t.complete_file(), Ok(()));
+            assert_eq!(t.complete_file(), Err(Error::FilesExceedTotal));
+            assert_eq!(posted.join().unwrap(), Ok(()));
+        });
         assert_eq!(t.snapshot(), JobProgress::new(10, 10, 1, 1));
     }
 
