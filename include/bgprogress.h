@@ -435,23 +435,33 @@ bg_result bg_job_reply_progress_percent(const BG_JOB_REPLY_PROGRESS *p, uint32_t
  * bg_tracker_rewind_bytes. Every snapshot passes bg_job_progress_validate and is the
  * state after exactly the updates ordered before it, each whole; successive snapshots never
  * go backwards (BytesTransferred drops only by a rewind, file counts never drop, a known
- * BytesTotal never drops). Writers never wait for readers, and readers never wait for a
- * writer in the middle of an update, even one that is preempted: the tracker keeps two
- * copies behind one sequence number (a latch), and an uncontended update costs one atomic
- * read-modify-write. A writer that cannot get the tracker for a while hands its update to
- * the writer that has it, so no writer starves.
+ * BytesTotal never drops); an update that returned BG_OK is in every snapshot taken after
+ * it returned.
+ *
+ * Who waits for whom. Readers never take, hold or wait for the writers' lock, and writers
+ * never wait for a reader: the tracker keeps two copies behind one sequence number (a
+ * latch), and a reader that writers keep beating asks them for the state, which the next
+ * update answers. An uncontended update costs one atomic read-modify-write. A writer that
+ * cannot get the tracker for a while hands its update to the writer that has it and waits
+ * for that writer's commit; no writer starves, however many there are.
  *
  * Signals and fork. bg_tracker_snapshot and bg_tracker_try_snapshot are async-signal-safe:
- * they take no lock, allocate nothing and never wait for an update under way, even one
- * that the signal interrupted on the same thread; bg_tracker_try_snapshot also never yields
- * and gives up with BG_ERR_BUSY if other threads keep completing updates through all its
- * tries. The updates wait while another update of the same tracker is under way: from a
- * signal handler that interrupted an update of that tracker on its own thread, they would
- * wait forever. bg_tracker_rate and bg_tracker_eta take a mutex and are not
- * async-signal-safe. In a child forked from a multi-threaded process, a tracker that
- * another thread was updating stays held for updates: there, call only the snapshots
- * (and the bg_job_progress_* helpers, which take no lock and, but for bg_file_ranges_total
- * and misaligned arrays, allocate nothing).
+ * they take no lock, allocate nothing and never wait for a writer, so a signal handler may
+ * call them whatever tracker call the signal interrupted on its own thread;
+ * bg_tracker_try_snapshot also never yields and gives up with BG_ERR_BUSY if other threads
+ * keep completing updates through all its tries. A handler must not call an update of a
+ * tracker whose update it interrupted: that update may hold the writers' lock, which the
+ * handler's update would wait for forever. bg_tracker_rate and bg_tracker_eta take a mutex
+ * and are not async-signal-safe. In a child forked from a multi-threaded process, a
+ * tracker that another thread was updating may stay held for updates: there, call only
+ * the snapshots (and the bg_job_progress_* helpers, which take no lock and, but for
+ * bg_file_ranges_total and misaligned arrays, allocate nothing).
+ *
+ * Leaving a call early is the caller's error. A thread that ends inside any bg_* call
+ * (pthread_exit from a signal handler, asynchronous cancellation) ends the process: the
+ * panic boundary cannot tell glibc's forced unwind from a panic and aborts. longjmp out of
+ * a handler that interrupted a tracker call is undefined: an interrupted update may hold
+ * the lock for good, or have its pending update on the stack that longjmp discards.
  */
 typedef struct bg_tracker bg_tracker;
 
