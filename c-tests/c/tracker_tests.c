@@ -130,21 +130,22 @@ static struct shared g;
 #ifdef BGT_FORCE_CONTENDED
 /* Linked against a library built with --cfg bgprogress_force_contended: every snapshot asks
  * the writers and every update is posted. This export is in that build only. */
-bg_result bg_tracker_paths(const bg_tracker *t, uint64_t counts[6]);
+bg_result bg_tracker_paths(const bg_tracker *t, uint64_t counts[7]);
 
 /* Prints how often each contended path ran; the stress test must have taken each of the
  * reader's and writer's main ones. */
 static int print_paths(const bg_tracker *t) {
-  static const char *const names[6] = {"reader asked",
+  static const char *const names[7] = {"reader asked",
                                        "reader answered by a writer",
                                        "reader withdrew",
                                        "reader found no free slot",
                                        "writer posted",
-                                       "writer served posted updates"};
-  uint64_t counts[6];
+                                       "writer served posted updates",
+                                       "reader left a stalled writer"};
+  uint64_t counts[7];
   int failures = 0, i;
   CHECK_EQ(bg_tracker_paths(t, counts), BG_OK);
-  for (i = 0; i < 6; i++)
+  for (i = 0; i < 7; i++)
     fprintf(stderr, "tracker_stress: path \"%s\": %llu\n", names[i],
             (unsigned long long)counts[i]);
   CHECK(counts[0] > 0);

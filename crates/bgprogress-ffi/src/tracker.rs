@@ -234,12 +234,12 @@ pub unsafe extern "C" fn bg_tracker_eta(t: *const bg_tracker, seconds: *mut f64)
 /// how often each contended path of t ran, in the order of the core's `Tracker::paths`.
 ///
 /// # Safety
-/// t is NULL or a live tracker; counts is NULL or 6 writable uint64_t.
+/// t is NULL or a live tracker; counts is NULL or 7 writable uint64_t.
 #[cfg(bgprogress_force_contended)]
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_paths(
     t: *const bg_tracker,
-    counts: *mut [u64; 6],
+    counts: *mut [u64; 7],
 ) -> bg_result {
     ask(t, counts, |t| Ok(t.paths().map(|(_, n)| n)))
 }

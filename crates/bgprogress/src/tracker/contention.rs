@@ -95,13 +95,14 @@ pub(super) struct Paths {
 
 /// The paths [`Paths`] counts, in its order.
 #[cfg(any(bgprogress_force_contended, all(test, not(loom))))]
-pub(super) const PATHS: [&str; 6] = [
+pub(super) const PATHS: [&str; 7] = [
     "reader asked",
     "reader answered by a writer",
     "reader withdrew",
     "reader found no free slot",
     "writer posted",
     "writer served posted updates",
+    "reader left a stalled writer",
 ];
 
 #[cfg(any(bgprogress_force_contended, all(test, not(loom))))]

@@ -189,3 +189,40 @@ fn snapshots_answer_from_inside_any_tracker_call() {
         .collect();
     assert_eq!(committing, [0, 5, 10]);
 }
+
+/// A writer that took a reader's request and stopped before its answer (preempted) holds
+/// that reader only a few rounds: it asks again, and the writers that run answer.
+#[test]
+fn a_reader_leaves_a_stalled_writers_answer_to_it() {
+    let t = tracker(1000);
+    let stalled = Rc::new(RefCell::new(None));
+    let rounds = Rc::new(RefCell::new(0));
+    let (st, r) = (Rc::clone(&stalled), Rc::clone(&rounds));
+    let job = force(|| {
+        with_hook(
+            move |point| {
+                if point != Point::ReaderWaiting {
+                    return;
+                }
+                *r.borrow_mut() += 1;
+                if st.borrow().is_none() {
+                    // The writer that takes the request stops before it answers.
+                    *st.borrow_mut() = Some(t.waiting.mailbox.take());
+                } else {
+                    t.add_bytes(1).unwrap(); // the writers that run
+                }
+            },
+            || t.snapshot(),
+        )
+    });
+    assert_eq!(count(t, "reader left a stalled writer"), 1);
+    assert_eq!(count(t, "reader answered by a writer"), 1);
+    assert!(*rounds.borrow() < 20, "{} rounds", rounds.borrow());
+    // Answered by the first commit after the new request.
+    let after = t.snapshot();
+    assert!(job.bytes_transferred >= 1 && job.bytes_transferred <= after.bytes_transferred);
+    // The stalled writer answers at last: the slot its reader left is freed.
+    let taken = stalled.borrow_mut().take().unwrap();
+    taken.answer(&after);
+    assert!(t.waiting.mailbox.is_idle());
+}

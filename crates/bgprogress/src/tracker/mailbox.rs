@@ -233,6 +233,12 @@ impl Taken<'_> {
 }
 
 impl Request<'_> {
+    /// Whether a writer took the request and has not answered yet.
+    #[inline]
+    pub(super) fn is_taken(&self) -> bool {
+        self.slot.state.load(Ordering::Relaxed) == FILLING
+    }
+
     /// The job a writer committed, once it answered; the slot is then free again.
     #[inline]
     pub(super) fn answer(self) -> Result<JobProgress, Self> {

@@ -81,6 +81,10 @@ use crate::{Error, JobProgress, SIZE_UNKNOWN};
 /// that the model checks that path).
 const OPTIMISTIC_READS: u32 = if cfg!(loom) { 1 } else { 4 };
 
+/// Rounds a reader waits for the answer of a writer that took its request (a few µs of
+/// spinning) before it asks again.
+const STALE_ROUNDS: u32 = 8;
+
 /// What every update and every snapshot touches, on one cache line.
 #[repr(C, align(64))]
 struct Hot {
@@ -233,7 +237,7 @@ impl<C: Clock> Tracker<C> {
     /// builds with `--cfg bgprogress_force_contended`, for the stress tests.
     #[cfg(bgprogress_force_contended)]
     #[doc(hidden)]
-    pub fn paths(&self) -> [(&'static str, u64); 6] {
+    pub fn paths(&self) -> [(&'static str, u64); 7] {
         self.paths.read()
     }
 
@@ -363,8 +367,22 @@ impl<C: Clock> Tracker<C> {
     fn snapshot_contended(&self) -> JobProgress {
         let mut request = None;
         let mut backoff = Backoff::default();
-        let mut round = 0u32;
+        let (mut round, mut taken_for) = (0u32, 0u32);
         loop {
+            // A writer took the request and stopped before its answer (preempted): leave
+            // the request to it and ask the writers that run.
+            if request
+                .as_ref()
+                .is_some_and(|r: &mailbox::Request<'_>| r.is_taken())
+            {
+                taken_for += 1;
+                if taken_for > STALE_ROUNDS {
+                    request = None;
+                    self.ran(6);
+                }
+            } else {
+                taken_for = 0;
+            }
             if request.is_none() {
                 request = self.waiting.mailbox.ask();
                 self.ran(if request.is_some() { 0 } else { 3 });
