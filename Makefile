@@ -132,11 +132,14 @@ helgrind: $(BUILD)/workers
 	@echo "helgrind: helgrind and DRD clean with packaging/bgprogress.supp"
 
 # Miri on every export called through raw pointers (aliasing, misaligned, one past the end,
-# NULL, the tracker from a few threads), with Stacked Borrows and then Tree Borrows.
+# NULL, the tracker from a few threads), and on the tracker's posted-update list (waiters on
+# their writers' stacks) and request slots, with Stacked Borrows and then Tree Borrows.
 MIRI_TOOLCHAIN ?= nightly
 miri:
 	$(CARGO) +$(MIRI_TOOLCHAIN) miri test -p bgprogress-ffi --test raw_pointers
 	MIRIFLAGS=-Zmiri-tree-borrows $(CARGO) +$(MIRI_TOOLCHAIN) miri test -p bgprogress-ffi --test raw_pointers
+	$(CARGO) +$(MIRI_TOOLCHAIN) miri test -p bgprogress --lib -- tracker::queue tracker::mailbox
+	MIRIFLAGS=-Zmiri-tree-borrows $(CARGO) +$(MIRI_TOOLCHAIN) miri test -p bgprogress --lib -- tracker::queue tracker::mailbox
 
 # cargo-fuzz on stable (no sanitizer): each target for FUZZ_SECONDS with its dictionary.
 # `make test` runs fuzz-short; a crash leaves its input in fuzz/artifacts/.
