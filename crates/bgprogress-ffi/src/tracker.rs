@@ -184,8 +184,8 @@ pub unsafe extern "C" fn bg_tracker_snapshot(
 
 /// Like bg_tracker_snapshot, but bounded: BG_ERR_BUSY when other threads completed
 /// updates during each of a bounded number of tries (a few microseconds in all; each try
-/// survives one update, so this takes a stream of them). Never yields; async-signal-safe. Errors: BG_ERR_NULL_POINTER (for t or out); BG_ERR_BUSY. *out is written only
-/// on BG_OK.
+/// survives one update, so this takes a stream of them). Never yields; async-signal-safe.
+/// Errors: BG_ERR_NULL_POINTER (for t or out); BG_ERR_BUSY. *out is written only on BG_OK.
 ///
 /// # Safety
 /// t is NULL or a live tracker; out is NULL or writable.

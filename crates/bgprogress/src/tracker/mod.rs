@@ -16,8 +16,9 @@
 //! - A reader never takes, holds or waits for the writers' lock: it reads the sequence, the
 //!   current copy and the sequence again, and retries only if two writers came and went
 //!   meanwhile. After a few such tries it also asks the writers for the state
-//!   ([`mailbox`]): the next writer that commits answers with the state it committed, and
-//!   the reader takes whichever comes first, that answer or one of its own reads. A writer
+//!   ([`mailbox`]): the next writer to take the lock answers, after its commit, with the
+//!   state it left, and the reader takes whichever comes first, that answer or one of its
+//!   own reads (or, when the writer that took the request stops before answering, asks again). A writer
 //!   preempted in the middle of its update holds no reader up (the sequence stops, and the
 //!   next read holds). The only thing a reader writes is its own request, which no writer
 //!   waits for. Every snapshot is the state between two whole updates (linearizable).
