@@ -39,6 +39,12 @@
 
 
 /**
+ * The highest bg_result value: every number from BG_OK (0) to BG_RESULT_LAST is a
+ * bg_result, and bg_result_message answers "unknown bg_result value" above it.
+ */
+#define BG_RESULT_LAST 13
+
+/**
  * A buffer of this many bytes always holds the whole text of a job's progress, NUL included:
  * the longest text is well under it.
  */

@@ -6,14 +6,14 @@
 BGT_TEST(result_messages) {
   int failures = 0;
   uint32_t r, s;
-  for (r = 0; r <= BG_ERR_BUSY; r++) {
+  for (r = 0; r <= BG_RESULT_LAST; r++) {
     const char *m = bg_result_message(r);
     CHECK(m != NULL && strlen(m) > 0);
     CHECK(strcmp(m, "unknown bg_result value") != 0);
     for (s = 0; s < r; s++) CHECK(strcmp(m, bg_result_message(s)) != 0);
   }
   CHECK_STR(bg_result_message(BG_OK), "success");
-  CHECK_STR(bg_result_message(BG_ERR_BUSY + 1), "unknown bg_result value");
+  CHECK_STR(bg_result_message(BG_RESULT_LAST + 1), "unknown bg_result value");
   CHECK_STR(bg_result_message(UINT32_MAX), "unknown bg_result value");
   return failures;
 }

@@ -64,27 +64,36 @@ impl From<Error> for bg_result {
     }
 }
 
+/// The highest bg_result value: every number from BG_OK (0) to BG_RESULT_LAST is a
+/// bg_result, and bg_result_message answers "unknown bg_result value" above it.
+pub const BG_RESULT_LAST: u32 = 13;
+
 impl bg_result {
+    /// Every code, in the order of its number (a test checks the order and that every core
+    /// error's code is here; the length is checked against BG_RESULT_LAST at compile time).
+    const ALL: [bg_result; 14] = {
+        use bg_result::*;
+        [
+            BG_OK,
+            BG_ERR_NULL_POINTER,
+            BG_ERR_SIZE_UNKNOWN,
+            BG_ERR_BYTES_EXCEED_TOTAL,
+            BG_ERR_FILES_EXCEED_TOTAL,
+            BG_ERR_OVERFLOW,
+            BG_ERR_TOO_MANY_FILES,
+            BG_ERR_NOT_ENOUGH_DATA,
+            BG_ERR_INTERNAL,
+            BG_ERR_NO_UNKNOWN_SIZE,
+            BG_ERR_UNDERFLOW,
+            BG_ERR_INVALID_RANGE,
+            BG_ERR_OVERLAPPING_RANGES,
+            BG_ERR_BUSY,
+        ]
+    };
+
     /// The code with this number, if there is one.
     fn from_code(code: u32) -> Option<bg_result> {
-        use bg_result::*;
-        Some(match code {
-            0 => BG_OK,
-            1 => BG_ERR_NULL_POINTER,
-            2 => BG_ERR_SIZE_UNKNOWN,
-            3 => BG_ERR_BYTES_EXCEED_TOTAL,
-            4 => BG_ERR_FILES_EXCEED_TOTAL,
-            5 => BG_ERR_OVERFLOW,
-            6 => BG_ERR_TOO_MANY_FILES,
-            7 => BG_ERR_NOT_ENOUGH_DATA,
-            8 => BG_ERR_INTERNAL,
-            9 => BG_ERR_NO_UNKNOWN_SIZE,
-            10 => BG_ERR_UNDERFLOW,
-            11 => BG_ERR_INVALID_RANGE,
-            12 => BG_ERR_OVERLAPPING_RANGES,
-            13 => BG_ERR_BUSY,
-            _ => return None,
-        })
+        Self::ALL.get(usize::try_from(code).ok()?).copied()
     }
 
     /// The English sentence for this code: the core's message for the codes that come from
@@ -131,48 +140,23 @@ pub extern "C" fn bg_result_message(r: u32) -> *const c_char {
 /// The message for a number that is no bg_result value.
 const UNKNOWN: &CStr = c"unknown bg_result value";
 
+const _: () = assert!(bg_result::ALL.len() == BG_RESULT_LAST as usize + 1);
+
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::unwrap_used)]
 mod tests {
     use super::*;
 
-    /// Every core error. The match makes the compiler point here when one is added.
-    fn every_core_error() -> Vec<Error> {
-        let all = vec![
-            Error::SizeUnknown,
-            Error::BytesExceedTotal,
-            Error::FilesExceedTotal,
-            Error::Overflow,
-            Error::TooManyFiles,
-            Error::NotEnoughData,
-            Error::NoUnknownSize,
-            Error::Underflow,
-            Error::InvalidRange,
-            Error::OverlappingRanges,
-            Error::AllocationFailed,
-            Error::Busy,
-        ];
-        for e in &all {
-            match e {
-                Error::SizeUnknown
-                | Error::BytesExceedTotal
-                | Error::FilesExceedTotal
-                | Error::Overflow
-                | Error::TooManyFiles
-                | Error::NotEnoughData
-                | Error::NoUnknownSize
-                | Error::Underflow
-                | Error::InvalidRange
-                | Error::OverlappingRanges
-                | Error::AllocationFailed
-                | Error::Busy => {}
-            }
-        }
-        all
-    }
-
     fn text(p: *const c_char) -> &'static str {
         unsafe { CStr::from_ptr(p) }.to_str().unwrap_or("")
+    }
+
+    #[test]
+    fn codes_are_listed_in_order() {
+        for (i, r) in bg_result::ALL.iter().enumerate() {
+            assert_eq!(*r as usize, i, "{r:?} out of order");
+        }
+        assert_eq!(bg_result::from_code(BG_RESULT_LAST + 1), None);
     }
 
     #[test]
@@ -189,7 +173,7 @@ mod tests {
         );
         assert_eq!(bg_result::from_code(u32::MAX), None);
         // Every code an error maps to is known to from_code (and so to bg_result_message).
-        for e in every_core_error() {
+        for e in Error::ALL {
             let r = bg_result::from(e);
             assert_eq!(bg_result::from_code(r as u32), Some(r), "{e:?}");
         }
@@ -197,7 +181,7 @@ mod tests {
 
     #[test]
     fn core_errors_keep_their_messages() {
-        for e in every_core_error() {
+        for e in Error::ALL {
             let r = bg_result::from(e);
             assert_ne!(r, bg_result::BG_OK);
             if r != bg_result::BG_ERR_INTERNAL {

@@ -104,7 +104,12 @@ fn every_declared_name_is_prefixed() {
     let header = std::fs::read_to_string(bgprogress_header::header_path()).unwrap();
     let names = declared(&header);
     // The scan sees the declarations it must judge.
-    for expected in ["bg_tracker_snapshot", "BG_JOB_PROGRESS", "BG_ERR_BUSY", "bg_result"] {
+    for expected in [
+        "bg_tracker_snapshot",
+        "BG_JOB_PROGRESS",
+        "BG_ERR_BUSY",
+        "bg_result",
+    ] {
         assert!(
             names.iter().any(|(_, n)| n == expected),
             "{expected} not seen"
