@@ -1,7 +1,18 @@
 //! The arithmetic every rule shares: sums that must stay below `u64::MAX` (reserved for
 //! `SIZE_UNKNOWN`), and exact percentages and fractions.
 
-use crate::Error;
+use crate::{Error, SIZE_UNKNOWN};
+
+/// The rule every struct shares: `transferred` bytes may not pass a known `total`
+/// ([`Error::BytesExceedTotal`]); with `SIZE_UNKNOWN`, any count is within it.
+#[inline]
+pub(crate) const fn within_total(transferred: u64, total: u64) -> Result<(), Error> {
+    if total != SIZE_UNKNOWN && transferred > total {
+        Err(Error::BytesExceedTotal)
+    } else {
+        Ok(())
+    }
+}
 
 /// `a + b`, unless the sum would reach `u64::MAX` (reserved for `SIZE_UNKNOWN`).
 #[inline]

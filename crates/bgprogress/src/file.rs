@@ -1,6 +1,6 @@
 //! `BG_FILE_PROGRESS`, and the job progress of a set of files.
 
-use crate::arith::add_bytes_below_max;
+use crate::arith::{add_bytes_below_max, within_total};
 use crate::{Error, JobProgress, SIZE_UNKNOWN};
 
 /// The progress of one file: `BG_FILE_PROGRESS`.
@@ -108,9 +108,7 @@ impl JobProgress {
     fn add_files_one_by_one(&mut self, files: &[FileProgress]) -> Result<(), Error> {
         for f in files {
             let known = f.bytes_total != SIZE_UNKNOWN;
-            if known && f.bytes_transferred > f.bytes_total {
-                return Err(Error::BytesExceedTotal);
-            }
+            within_total(f.bytes_transferred, f.bytes_total)?;
             self.bytes_transferred =
                 add_bytes_below_max(self.bytes_transferred, f.bytes_transferred)?;
             if !known {

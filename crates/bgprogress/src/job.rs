@@ -1,6 +1,6 @@
 //! `BG_JOB_PROGRESS`: reading and changing the progress of a whole job.
 
-use crate::arith::{add_bytes_below_max, exact_fraction, exact_percent};
+use crate::arith::{add_bytes_below_max, exact_fraction, exact_percent, within_total};
 use crate::{Error, SIZE_UNKNOWN};
 
 /// The progress of a job: `BG_JOB_PROGRESS`.
@@ -69,8 +69,8 @@ impl JobProgress {
     /// ```
     #[inline]
     pub const fn validate(&self) -> Result<(), Error> {
-        if self.is_size_known() && self.bytes_transferred > self.bytes_total {
-            Err(Error::BytesExceedTotal)
+        if let Err(e) = within_total(self.bytes_transferred, self.bytes_total) {
+            Err(e)
         } else if self.bytes_transferred == u64::MAX {
             Err(Error::Overflow)
         } else if self.files_transferred > self.files_total {
@@ -209,9 +209,7 @@ impl JobProgress {
     pub fn add_bytes(&mut self, n: u64) -> Result<(), Error> {
         self.validate()?;
         let transferred = add_bytes_below_max(self.bytes_transferred, n)?;
-        if self.is_size_known() && transferred > self.bytes_total {
-            return Err(Error::BytesExceedTotal);
-        }
+        within_total(transferred, self.bytes_total)?;
         self.bytes_transferred = transferred;
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! `BG_JOB_REPLY_PROGRESS`: the reply file of an upload-reply job.
 
-use crate::arith::exact_percent;
+use crate::arith::{exact_percent, within_total};
 use crate::{Error, SIZE_UNKNOWN};
 
 /// The progress of the reply of an upload-reply job: `BG_JOB_REPLY_PROGRESS`.
@@ -35,8 +35,8 @@ impl ReplyProgress {
     /// [`Error::BytesExceedTotal`], then [`Error::Overflow`].
     #[inline]
     pub const fn validate(&self) -> Result<(), Error> {
-        if self.is_size_known() && self.bytes_transferred > self.bytes_total {
-            Err(Error::BytesExceedTotal)
+        if let Err(e) = within_total(self.bytes_transferred, self.bytes_total) {
+            Err(e)
         } else if self.bytes_transferred == u64::MAX {
             Err(Error::Overflow)
         } else {

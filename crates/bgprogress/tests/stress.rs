@@ -110,11 +110,13 @@ fn writers_and_readers_at_once() {
         let writers: Vec<_> = (0..WRITERS as u64)
             .map(|i| {
                 let (t, rewinds) = (&t, &rewinds);
-                s.spawn(move || write(t, 0x9E37_79B9_7F4A_7C15 * (i + 1), rewinds))
+                s.spawn(move || write(t, 0x9E37_79B9_7F4A_7C15_u64.wrapping_mul(i + 1), rewinds))
             })
             .collect();
-        let done: Vec<Done> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+        let done: Vec<_> = writers.into_iter().map(|w| w.join()).collect();
+        // Before any unwrap: readers stop even when a writer panicked.
         running.store(false, SeqCst);
+        let done: Vec<Done> = done.into_iter().map(|d| d.unwrap()).collect();
         let checked: u64 = readers.into_iter().map(|r| r.join().unwrap()).sum();
         (done, checked)
     });

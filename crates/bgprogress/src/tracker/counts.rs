@@ -1,7 +1,7 @@
 //! The tracker's counts and their rules, and the atomics that hold them.
 
 use super::sync::{AtomicU32, AtomicU64, Ordering};
-use crate::arith::add_bytes_below_max;
+use crate::arith::{add_bytes_below_max, within_total};
 use crate::{Error, JobProgress, SIZE_UNKNOWN};
 
 /// The counts behind a snapshot. Each rule below changes a copy, all or nothing; the tracker
@@ -73,8 +73,9 @@ impl Counts {
             return Err(Error::NoUnknownSize);
         }
         let known_total = add_bytes_below_max(self.known_total, size)?;
-        if self.unknown_files == 1 && known_total < self.transferred {
-            return Err(Error::BytesExceedTotal);
+        if self.unknown_files == 1 {
+            // The total becomes known: the bytes must be within it.
+            within_total(self.transferred, known_total)?;
         }
         self.known_total = known_total;
         self.unknown_files -= 1;
