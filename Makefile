@@ -19,7 +19,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wpedantic -Werror
 
-.PHONY: version all lib header header-check test rust-test lint loom clean install uninstall \
+.PHONY: version all lib header header-check test check rust-test lint loom clean install uninstall \
         demo examples-test consumer-test sanitize valgrind helgrind forced-lib stress miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench bench-eta windows windows-i686 windows-test
 
 # `make` builds; it does not rewrite the committed header (`make header` does, and the
@@ -209,13 +209,16 @@ windows:
 	cp include/bgprogress.h $(WIN)/include/
 	c-tests/windows/check-exports.sh x86_64-w64-mingw32-objdump $(WIN)/bin/bgprogress.dll include/bgprogress.h
 
-# 32-bit Windows: built and its exports checked, not run (Debian's Wine here is 64-bit only).
+# 32-bit Windows, staged as make windows stages 64-bit (bin, lib, include): built and its
+# exports checked, not run.
 windows-i686:
 	$(CARGO) build --release --target i686-pc-windows-gnu -p bgprogress-ffi
 	@mkdir -p $(BUILD)/windows-i686/bin $(BUILD)/windows-i686/lib
 	cp $(TARGETDIR)/i686-pc-windows-gnu/release/bgprogress_ffi.dll $(BUILD)/windows-i686/bin/bgprogress.dll
 	cp $(TARGETDIR)/i686-pc-windows-gnu/release/libbgprogress_ffi.dll.a $(BUILD)/windows-i686/lib/libbgprogress.dll.a
 	cp $(TARGETDIR)/i686-pc-windows-gnu/release/libbgprogress_ffi.a $(BUILD)/windows-i686/lib/libbgprogress.a
+	@mkdir -p $(BUILD)/windows-i686/include
+	cp include/bgprogress.h $(BUILD)/windows-i686/include/
 	c-tests/windows/check-exports.sh i686-w64-mingw32-objdump $(BUILD)/windows-i686/bin/bgprogress.dll include/bgprogress.h
 
 # Everything on Windows, under Wine: the C tests and sdk_first.c against bgprogress.dll, the
@@ -294,6 +297,9 @@ loom:
 	  $(CARGO) test -p bgprogress --lib -- --exact \
 	  tracker::interleavings::writers_complete_updates_while_a_reader_waits
 	@echo "loom: the replayed interleavings catch both broken variants too"
+
+# The conventional name too.
+check: test
 
 test: lint header-check abi-check msrv publish-check rust-test stress bench-eta loom miri fuzz-short abi-matrix sanitize valgrind helgrind examples-test consumer-test windows-test
 

@@ -8,20 +8,31 @@ cd "$(dirname "$0")/.."
 build=$1 version=$2
 : "${PREFIX:?}" "${LIBDIR:?}" "${INCDIR:?}" "${DATADIR:?}"
 DESTDIR=${DESTDIR:-}
+for dir in "PREFIX=$PREFIX" "LIBDIR=$LIBDIR" "INCDIR=$INCDIR" "DATADIR=$DATADIR"; do
+  case ${dir#*=} in
+    /*) ;;
+    *) echo "install: ${dir%%=*} must be an absolute path, not '${dir#*=}'" >&2; exit 1 ;;
+  esac
+done
 staged=$build/lib/libbgprogress.so.$version
 [ -f "$staged" ] && [ -f "$build/lib/libbgprogress.a" ] ||
   { echo "install: nothing built in $build/lib: run make first" >&2; exit 1; }
 soname=$(objdump -p "$staged" | awk '/SONAME/ { print $2 }')
-private=$(cat "$build/native-static-libs")
+# The C compiler links libgcc_s and libc by itself; named, they make Meson look for a static
+# libgcc_s that does not exist.
+private=$(tr ' ' '\n' < "$build/native-static-libs" | grep -vxE -- '-lgcc_s|-lc' | xargs)
 rel() { realpath -m --relative-to="$2" "$1"; } # path $1 relative to directory $2
 under_prefix() { case "$1" in "$PREFIX"/*) echo "\${prefix}/$(rel "$1" "$PREFIX")" ;; *) echo "$1" ;; esac; }
 
 lib=$DESTDIR$LIBDIR
 install -d "$lib/pkgconfig" "$lib/cmake/bgprogress" "$DESTDIR$INCDIR" "$DESTDIR$DATADIR/bgprogress"
+# Installed without debug information (the build tree keeps it).
 install -m 755 "$staged" "$lib/"
+"${STRIP:-strip}" --strip-debug "$lib/libbgprogress.so.$version"
 ln -sf "libbgprogress.so.$version" "$lib/$soname"
 ln -sf "$soname" "$lib/libbgprogress.so"
 install -m 644 "$build/lib/libbgprogress.a" "$lib/"
+"${STRIP:-strip}" --strip-debug "$lib/libbgprogress.a"
 install -m 644 include/bgprogress.h "$DESTDIR$INCDIR/"
 install -m 644 packaging/bgprogress.supp "$DESTDIR$DATADIR/bgprogress/"
 
@@ -40,3 +51,13 @@ for f in bgprogressConfig bgprogressConfigVersion; do
 done
 chmod 644 "$lib/pkgconfig/bgprogress.pc" "$lib"/cmake/bgprogress/*.cmake
 echo "install: libbgprogress $version into $DESTDIR$PREFIX"
+# Into the live system: say how programs will find the shared library.
+if [ -z "$DESTDIR" ] && command -v ldconfig >/dev/null; then
+  if ldconfig -v -N -X 2>/dev/null | grep -q "^$LIBDIR:"; then
+    ldconfig -p 2>/dev/null | grep -q "$LIBDIR/$soname" ||
+      echo "install: run 'ldconfig' (as root) so that programs find $soname in $LIBDIR"
+  else
+    echo "install: $LIBDIR is not in the loader's path: add it to /etc/ld.so.conf.d/ and run" \
+      "'ldconfig', or link with -Wl,-rpath,$LIBDIR (or set LD_LIBRARY_PATH)"
+  fi
+fi

@@ -8,8 +8,12 @@
 # symbols) and survives `ranlib` with an LLVM plugin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=$1 version=$2
+build=$1 version=${2:-}
 cargo=${CARGO:-cargo}
+command -v "$cargo" >/dev/null ||
+  { echo "make: '$cargo' not found: install Rust with rustup, or set CARGO=/path/to/cargo" >&2; exit 1; }
+[ -n "$version" ] ||
+  { echo "make: '$cargo pkgid' gave no version: run make from the repository" >&2; exit 1; }
 mkdir -p "$build/lib"
 
 artifacts=$("$cargo" build --release -p bgprogress-ffi --message-format=json-render-diagnostics |
