@@ -34,6 +34,16 @@ usr/share/bgprogress/bgprogress.supp"
 actual=$(cd "$stage" && find . -type f -o -type l | sed 's|^\./||' | sort)
 [ "$actual" = "$expected" ] || fail "installed files differ:\n$actual"
 ok "install lays out $(echo "$expected" | wc -l) files"
+for f in "$lib/libbgprogress.so.$version" "$lib/libbgprogress.a"; do
+  ! readelf -S "$f" 2>/dev/null | grep -q '\.debug_info' || fail "$f has debug information"
+done
+! grep -qE -- '-lgcc_s|-lc( |$)' "$lib/pkgconfig/bgprogress.pc" ||
+  fail "Libs.private names libgcc_s or libc: $(grep Libs.private "$lib/pkgconfig/bgprogress.pc")"
+ok "installed libraries without debug information; Libs.private without -lgcc_s and -lc"
+if make --no-print-directory install DESTDIR="$stage/rel" PREFIX=relative >/dev/null 2>&1; then
+  fail "a relative PREFIX was accepted"
+fi
+ok "a relative PREFIX is refused"
 
 soname=$(objdump -p "$lib/libbgprogress.so.$version" | awk '/SONAME/ { print $2 }')
 [ "$soname" = "libbgprogress.so.$sover" ] || fail "SONAME is '$soname'"
