@@ -14,8 +14,8 @@
 //!   with the mean of the rest of the segment; when they differ by more than five standard
 //!   errors (of the segment's own 100 ms increments, so bursty transfers need far larger
 //!   differences than smooth ones) and by more than 20 %, a new segment starts at the grid
-//!   point where the change fits best. A period without bytes starts no segment: a stall is
-//!   not a new speed.
+//!   point where the change fits best, unless no byte came after that point. A period without
+//!   bytes starts no segment: a stall is not a new speed.
 //! - **Stalls.** While no byte arrives the segment's average falls slowly (its duration grows),
 //!   so the ETA grows but stays finite. When bytes resume after more than [`STALL`] without
 //!   any, a new segment starts there, weighted with one second at the speed before the stall,
@@ -211,7 +211,11 @@ impl Estimator {
         let diff = (recent - before).abs();
         if diff > CHANGE_SIGMAS * se && diff > CHANGE_FRACTION * recent.max(before) {
             let at = self.best_split();
-            self.start_segment(at, None);
+            // A split after which no byte came is the start of a gap, not a new speed: a
+            // segment without bytes would have no rate.
+            if self.bytes_at(self.newest) > self.bytes_at(at) {
+                self.start_segment(at, None);
+            }
         }
     }
 
@@ -403,6 +407,28 @@ mod tests {
                 (eta.as_ref().unwrap() - other).abs() / truth < 0.02,
                 "at {t}"
             );
+        }
+    }
+
+    /// A short gap after a drop: the change test must not start a segment at the gap's
+    /// first point (a segment with no bytes has no rate), at either reader rate.
+    #[test]
+    fn a_gap_after_a_drop_keeps_a_rate_and_a_finite_eta() {
+        let mut rates = steps(20.0, 60e3);
+        rates.extend(steps(5.0, 50e3));
+        rates.extend(steps(5.0, 0.0));
+        rates.extend(steps(10.0, 50e3));
+        for poll in [1, 10] {
+            let out = replay(&rates, poll);
+            for (t, rate, eta, truth) in out.iter().filter(|o| o.0 > 25.0 && o.0 <= 30.0) {
+                assert!(
+                    rate.as_ref().is_ok_and(|r| *r > 0.0),
+                    "poll {poll} at {t}: {rate:?}"
+                );
+                let eta = *eta.as_ref().unwrap();
+                // The truth through the gap is 10 s to 15 s: finite and within reason.
+                assert!(eta < 10.0 * truth, "poll {poll} at {t}: {eta} vs {truth}");
+            }
         }
     }
 
