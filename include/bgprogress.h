@@ -13,6 +13,25 @@
 #define BGPROGRESS_VERSION_MAJOR 0
 #define BGPROGRESS_VERSION_MINOR 1
 #define BGPROGRESS_VERSION_PATCH 0
+/* The same as one comparable number: MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define BGPROGRESS_VERSION_NUMBER 100
+
+/*
+ * BGPROGRESS_API marks the library's functions. On Windows it is __declspec(dllimport), for
+ * a program that links bgprogress.dll through its import library; define BGPROGRESS_STATIC
+ * before including this header to link the static libbgprogress.a instead. Elsewhere it
+ * gives the functions default visibility, so that a program built with -fvisibility=hidden
+ * still finds them. Define BGPROGRESS_API yourself to override both.
+ */
+#ifndef BGPROGRESS_API
+#if defined(_WIN32) && !defined(BGPROGRESS_STATIC)
+#define BGPROGRESS_API __declspec(dllimport)
+#elif defined(__GNUC__) && !defined(_WIN32)
+#define BGPROGRESS_API __attribute__((visibility("default")))
+#else
+#define BGPROGRESS_API
+#endif
+#endif
 
 /*
  * On Windows, include <bits.h> (or <deliveryoptimization.h>) BEFORE this header: it then uses
@@ -240,13 +259,13 @@ extern "C" {
  * A static, non-NULL English sentence describing r, a bg_result value; for a number that
  * is no bg_result value, "unknown bg_result value". Never free it.
  */
-const char *bg_result_message(uint32_t r);
+BGPROGRESS_API const char *bg_result_message(uint32_t r);
 
 /**
  * The library's version, "MAJOR.MINOR.PATCH": the same as the header's
  * BGPROGRESS_VERSION_MAJOR, _MINOR and _PATCH. Static; never free it.
  */
-const char *bg_version(void);
+BGPROGRESS_API const char *bg_version(void);
 
 /**
  * Checks that *p is consistent. Returns, checked in this order: BG_ERR_NULL_POINTER;
@@ -257,7 +276,7 @@ const char *bg_version(void);
  * Safety:
  * p is NULL or points to a BG_JOB_PROGRESS (at any alignment).
  */
-bg_result bg_job_progress_validate(const BG_JOB_PROGRESS *p);
+BGPROGRESS_API bg_result bg_job_progress_validate(const BG_JOB_PROGRESS *p);
 
 /**
  * Whether p is non-NULL and its BytesTotal is not BG_SIZE_UNKNOWN.
@@ -265,7 +284,7 @@ bg_result bg_job_progress_validate(const BG_JOB_PROGRESS *p);
  * Safety:
  * p is NULL or points to a BG_JOB_PROGRESS (at any alignment).
  */
-bool bg_job_progress_is_size_known(const BG_JOB_PROGRESS *p);
+BGPROGRESS_API bool bg_job_progress_is_size_known(const BG_JOB_PROGRESS *p);
 
 /**
  * Whether p is non-NULL, valid, has at least one file, every file is transferred, the size
@@ -274,7 +293,7 @@ bool bg_job_progress_is_size_known(const BG_JOB_PROGRESS *p);
  * Safety:
  * p is NULL or points to a BG_JOB_PROGRESS (at any alignment).
  */
-bool bg_job_progress_is_complete(const BG_JOB_PROGRESS *p);
+BGPROGRESS_API bool bg_job_progress_is_complete(const BG_JOB_PROGRESS *p);
 
 /**
  * Writes to *out the percentage done, floor(BytesTransferred × 100 / BytesTotal) computed
@@ -287,7 +306,7 @@ bool bg_job_progress_is_complete(const BG_JOB_PROGRESS *p);
  * p is NULL or points to a BG_JOB_PROGRESS; out is NULL or writable. Any alignment; out may
  * overlap *p.
  */
-bg_result bg_job_progress_percent(const BG_JOB_PROGRESS *p, uint32_t *out);
+BGPROGRESS_API bg_result bg_job_progress_percent(const BG_JOB_PROGRESS *p, uint32_t *out);
 
 /**
  * Writes to *out the fraction done in [0.0, 1.0], on the same basis and with the same errors
@@ -298,7 +317,7 @@ bg_result bg_job_progress_percent(const BG_JOB_PROGRESS *p, uint32_t *out);
  * p is NULL or points to a BG_JOB_PROGRESS; out is NULL or writable. Any alignment; out may
  * overlap *p.
  */
-bg_result bg_job_progress_fraction(const BG_JOB_PROGRESS *p, double *out);
+BGPROGRESS_API bg_result bg_job_progress_fraction(const BG_JOB_PROGRESS *p, double *out);
 
 /**
  * Writes to *out the bytes still to transfer, BytesTotal − BytesTransferred. Errors:
@@ -308,7 +327,7 @@ bg_result bg_job_progress_fraction(const BG_JOB_PROGRESS *p, double *out);
  * p is NULL or points to a BG_JOB_PROGRESS; out is NULL or writable. Any alignment; out may
  * overlap *p.
  */
-bg_result bg_job_progress_remaining_bytes(const BG_JOB_PROGRESS *p, uint64_t *out);
+BGPROGRESS_API bg_result bg_job_progress_remaining_bytes(const BG_JOB_PROGRESS *p, uint64_t *out);
 
 /**
  * Writes a line of text describing *p into buf, with the snprintf contract: returns the
@@ -326,7 +345,7 @@ bg_result bg_job_progress_remaining_bytes(const BG_JOB_PROGRESS *p, uint64_t *ou
  * p is NULL or points to a BG_JOB_PROGRESS (any alignment); buf is NULL or has len writable
  * bytes. buf may overlap *p: *p is read before anything is written.
  */
-size_t bg_job_progress_format(const BG_JOB_PROGRESS *p, char *buf, size_t len);
+BGPROGRESS_API size_t bg_job_progress_format(const BG_JOB_PROGRESS *p, char *buf, size_t len);
 
 /**
  * Adds one file of size bytes (BG_SIZE_UNKNOWN when not known) to *p, all or nothing.
@@ -338,7 +357,7 @@ size_t bg_job_progress_format(const BG_JOB_PROGRESS *p, char *buf, size_t len);
  * Safety:
  * p is NULL or points to a writable BG_JOB_PROGRESS (any alignment).
  */
-bg_result bg_job_progress_add_file(BG_JOB_PROGRESS *p, uint64_t size);
+BGPROGRESS_API bg_result bg_job_progress_add_file(BG_JOB_PROGRESS *p, uint64_t size);
 
 /**
  * Counts n more transferred bytes in *p, all or nothing. Errors, in order:
@@ -349,7 +368,7 @@ bg_result bg_job_progress_add_file(BG_JOB_PROGRESS *p, uint64_t size);
  * Safety:
  * p is NULL or points to a writable BG_JOB_PROGRESS (any alignment).
  */
-bg_result bg_job_progress_add_bytes(BG_JOB_PROGRESS *p, uint64_t n);
+BGPROGRESS_API bg_result bg_job_progress_add_bytes(BG_JOB_PROGRESS *p, uint64_t n);
 
 /**
  * Counts one more transferred file in *p, all or nothing. Errors, in order:
@@ -359,7 +378,7 @@ bg_result bg_job_progress_add_bytes(BG_JOB_PROGRESS *p, uint64_t n);
  * Safety:
  * p is NULL or points to a writable BG_JOB_PROGRESS (any alignment).
  */
-bg_result bg_job_progress_complete_file(BG_JOB_PROGRESS *p);
+BGPROGRESS_API bg_result bg_job_progress_complete_file(BG_JOB_PROGRESS *p);
 
 /**
  * Writes to *out the progress of a job made of the count files at files: FilesTotal =
@@ -376,6 +395,7 @@ bg_result bg_job_progress_complete_file(BG_JOB_PROGRESS *p);
  * (a misaligned array is copied first: BG_ERR_INTERNAL if that copy cannot be allocated);
  * out may lie inside the array.
  */
+BGPROGRESS_API
 bg_result bg_job_progress_from_files(const BG_FILE_PROGRESS *files,
                                      size_t count,
                                      BG_JOB_PROGRESS *out);
@@ -387,7 +407,7 @@ bg_result bg_job_progress_from_files(const BG_FILE_PROGRESS *files,
  * Safety:
  * f is NULL or points to a BG_FILE_PROGRESS (any alignment).
  */
-bool bg_file_progress_is_transferred(const BG_FILE_PROGRESS *f);
+BGPROGRESS_API bool bg_file_progress_is_transferred(const BG_FILE_PROGRESS *f);
 
 /**
  * Writes to *out the number of bytes to download from a file of file_size bytes
@@ -405,6 +425,7 @@ bool bg_file_progress_is_transferred(const BG_FILE_PROGRESS *f);
  * ranges is NULL or points to count BG_FILE_RANGE; out is NULL or writable. Any alignment;
  * out may lie inside the array.
  */
+BGPROGRESS_API
 bg_result bg_file_ranges_total(const BG_FILE_RANGE *ranges,
                                size_t count,
                                uint64_t file_size,
@@ -420,7 +441,9 @@ bg_result bg_file_ranges_total(const BG_FILE_RANGE *ranges,
  * p is NULL or points to a BG_JOB_REPLY_PROGRESS; out is NULL or writable. Any alignment;
  * out may overlap *p.
  */
-bg_result bg_job_reply_progress_percent(const BG_JOB_REPLY_PROGRESS *p, uint32_t *out);
+BGPROGRESS_API
+bg_result bg_job_reply_progress_percent(const BG_JOB_REPLY_PROGRESS *p,
+                                        uint32_t *out);
 
 /**
  * A live job progress that any number of threads may update and read at once: an opaque
@@ -469,7 +492,7 @@ typedef struct bg_tracker bg_tracker;
  * A new, empty tracker, or NULL if memory cannot be allocated. Release it with
  * bg_tracker_free.
  */
-bg_tracker *bg_tracker_new(void);
+BGPROGRESS_API bg_tracker *bg_tracker_new(void);
 
 /**
  * Releases a tracker from bg_tracker_new. NULL is a no-op. No other call may use t at the
@@ -478,7 +501,7 @@ bg_tracker *bg_tracker_new(void);
  * Safety:
  * t is NULL or a tracker from bg_tracker_new not yet freed.
  */
-void bg_tracker_free(bg_tracker *t);
+BGPROGRESS_API void bg_tracker_free(bg_tracker *t);
 
 /**
  * Adds a file of size bytes, or of unknown size with BG_SIZE_UNKNOWN. Errors, in order:
@@ -488,7 +511,7 @@ void bg_tracker_free(bg_tracker *t);
  * Safety:
  * t is NULL or a live tracker.
  */
-bg_result bg_tracker_add_file(bg_tracker *t, uint64_t size);
+BGPROGRESS_API bg_result bg_tracker_add_file(bg_tracker *t, uint64_t size);
 
 /**
  * Counts n more transferred bytes. Errors, in order: BG_ERR_NULL_POINTER;
@@ -498,7 +521,7 @@ bg_result bg_tracker_add_file(bg_tracker *t, uint64_t size);
  * Safety:
  * t is NULL or a live tracker.
  */
-bg_result bg_tracker_add_bytes(bg_tracker *t, uint64_t n);
+BGPROGRESS_API bg_result bg_tracker_add_bytes(bg_tracker *t, uint64_t n);
 
 /**
  * Counts one more transferred file. Errors: BG_ERR_NULL_POINTER;
@@ -507,7 +530,7 @@ bg_result bg_tracker_add_bytes(bg_tracker *t, uint64_t n);
  * Safety:
  * t is NULL or a live tracker.
  */
-bg_result bg_tracker_complete_file(bg_tracker *t);
+BGPROGRESS_API bg_result bg_tracker_complete_file(bg_tracker *t);
 
 /**
  * Says that one file added with BG_SIZE_UNKNOWN now has a known size: it joins the known
@@ -520,7 +543,7 @@ bg_result bg_tracker_complete_file(bg_tracker *t);
  * Safety:
  * t is NULL or a live tracker.
  */
-bg_result bg_tracker_resolve_size(bg_tracker *t, uint64_t size);
+BGPROGRESS_API bg_result bg_tracker_resolve_size(bg_tracker *t, uint64_t size);
 
 /**
  * Takes back n transferred bytes, for a file that restarts from zero because its remote
@@ -530,7 +553,7 @@ bg_result bg_tracker_resolve_size(bg_tracker *t, uint64_t size);
  * Safety:
  * t is NULL or a live tracker.
  */
-bg_result bg_tracker_rewind_bytes(bg_tracker *t, uint64_t n);
+BGPROGRESS_API bg_result bg_tracker_rewind_bytes(bg_tracker *t, uint64_t n);
 
 /**
  * Writes a consistent copy of the progress to *out; it always passes
@@ -539,7 +562,7 @@ bg_result bg_tracker_rewind_bytes(bg_tracker *t, uint64_t n);
  * Safety:
  * t is NULL or a live tracker; out is NULL or writable.
  */
-bg_result bg_tracker_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
+BGPROGRESS_API bg_result bg_tracker_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
 
 /**
  * Like bg_tracker_snapshot, but bounded: BG_ERR_BUSY when other threads completed
@@ -550,7 +573,7 @@ bg_result bg_tracker_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
  * Safety:
  * t is NULL or a live tracker; out is NULL or writable.
  */
-bg_result bg_tracker_try_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
+BGPROGRESS_API bg_result bg_tracker_try_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
 
 /**
  * Writes to *bytes_per_second the transfer rate: the bytes added (rewinds not taken off)
@@ -565,7 +588,7 @@ bg_result bg_tracker_try_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
  * Safety:
  * t is NULL or a live tracker; bytes_per_second is NULL or writable.
  */
-bg_result bg_tracker_rate(const bg_tracker *t, double *bytes_per_second);
+BGPROGRESS_API bg_result bg_tracker_rate(const bg_tracker *t, double *bytes_per_second);
 
 /**
  * Writes to *seconds the estimated time until every byte is in: a countdown (one second
@@ -578,7 +601,7 @@ bg_result bg_tracker_rate(const bg_tracker *t, double *bytes_per_second);
  * Safety:
  * t is NULL or a live tracker; seconds is NULL or writable.
  */
-bg_result bg_tracker_eta(const bg_tracker *t, double *seconds);
+BGPROGRESS_API bg_result bg_tracker_eta(const bg_tracker *t, double *seconds);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -25,5 +25,10 @@ BGT_TEST(version) {
   int failures = 0;
   CHECK_STR(bg_version(), STR(BGPROGRESS_VERSION_MAJOR) "." STR(BGPROGRESS_VERSION_MINOR) "." STR(
                               BGPROGRESS_VERSION_PATCH));
+  CHECK_EQ(BGPROGRESS_VERSION_NUMBER, BGPROGRESS_VERSION_MAJOR * 10000 +
+                                          BGPROGRESS_VERSION_MINOR * 100 + BGPROGRESS_VERSION_PATCH);
+#if BGPROGRESS_VERSION_NUMBER < 100
+#error "BGPROGRESS_VERSION_NUMBER is not usable in #if"
+#endif
   return failures;
 }

@@ -25,6 +25,25 @@ fn after_includes() -> String {
 #define BGPROGRESS_VERSION_MAJOR {major}
 #define BGPROGRESS_VERSION_MINOR {minor}
 #define BGPROGRESS_VERSION_PATCH {patch}
+/* The same as one comparable number: MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define BGPROGRESS_VERSION_NUMBER {number}
+
+/*
+ * BGPROGRESS_API marks the library's functions. On Windows it is __declspec(dllimport), for
+ * a program that links bgprogress.dll through its import library; define BGPROGRESS_STATIC
+ * before including this header to link the static libbgprogress.a instead. Elsewhere it
+ * gives the functions default visibility, so that a program built with -fvisibility=hidden
+ * still finds them. Define BGPROGRESS_API yourself to override both.
+ */
+#ifndef BGPROGRESS_API
+#if defined(_WIN32) && !defined(BGPROGRESS_STATIC)
+#define BGPROGRESS_API __declspec(dllimport)
+#elif defined(__GNUC__) && !defined(_WIN32)
+#define BGPROGRESS_API __attribute__((visibility("default")))
+#else
+#define BGPROGRESS_API
+#endif
+#endif
 
 /*
  * On Windows, include <bits.h> (or <deliveryoptimization.h>) BEFORE this header: it then uses
@@ -52,7 +71,16 @@ fn after_includes() -> String {
         major = env!("CARGO_PKG_VERSION_MAJOR"),
         minor = env!("CARGO_PKG_VERSION_MINOR"),
         patch = env!("CARGO_PKG_VERSION_PATCH"),
+        number = version_number(),
     )
+}
+
+/// MAJOR * 10000 + MINOR * 100 + PATCH, from Cargo's version.
+fn version_number() -> u32 {
+    let part = |v: &str| v.parse::<u32>().unwrap_or(0);
+    part(env!("CARGO_PKG_VERSION_MAJOR")) * 10_000
+        + part(env!("CARGO_PKG_VERSION_MINOR")) * 100
+        + part(env!("CARGO_PKG_VERSION_PATCH"))
 }
 
 /// The header as cbindgen makes it from the FFI crate and the core now.
