@@ -7,7 +7,33 @@
 #include <stddef.h>
 #include <stdbool.h>
 
-/* Needs C99 or C++11 (the fixed-width types, bool, and C++11's typed enum). */
+/*
+ * bgprogress: the Windows BITS / Delivery Optimization job-progress structures
+ * (BG_JOB_PROGRESS, BG_FILE_PROGRESS, BG_JOB_REPLY_PROGRESS, BG_FILE_RANGE) with their
+ * documented layouts and rules, on any platform: check, fill, aggregate and format them,
+ * and track a live job from many threads (bg_tracker).
+ *
+ * Conventions, for every function below:
+ * - Results. A function that can fail returns a bg_result: BG_OK (0) or an error, whose
+ *   English sentence bg_result_message gives; each function lists its errors. The
+ *   predicates (bg_*_is_*), bg_version, bg_result_message, bg_job_progress_format,
+ *   bg_tracker_new and bg_tracker_free cannot fail and return their answer directly.
+ * - Outputs are written only on BG_OK; on an error every output is left as it was, and a
+ *   mutator changes nothing (all or nothing).
+ * - NULL. A pointer a function needs gives BG_ERR_NULL_POINTER when NULL; bg_tracker_free,
+ *   bg_job_progress_format and arrays of count 0 accept NULL, as documented at each.
+ * - Overlap and alignment. Inputs are read by value before any output is written, so an
+ *   output may overlap an input, and structs and arrays may be at any alignment (a
+ *   misaligned array is copied).
+ * - Memory. Nothing allocates but bg_tracker_new, bg_file_ranges_total (its overlap check)
+ *   and a misaligned array's copy; nothing keeps a pointer past the call.
+ * - Threads. The struct helpers work on the caller's memory only: call them from any
+ *   thread, as long as no other thread writes the same struct meanwhile. A bg_tracker may be
+ *   updated and read by any number of threads at once (see bg_tracker for signals and fork).
+ * - Windows: include <windows.h> and <bits.h> before this header (below).
+ *
+ * Needs C99 or C++11 (the fixed-width types, bool, and C++11's typed enum).
+ */
 
 /* The library's version; bg_version() returns the same as "MAJOR.MINOR.PATCH". */
 #define BGPROGRESS_VERSION_MAJOR 0
