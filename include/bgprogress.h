@@ -16,8 +16,9 @@
  * Conventions, for every function below:
  * - Results. A function that can fail returns a bg_result: BG_OK (0) or an error, whose
  *   English sentence bg_result_message gives; each function lists its errors. The
- *   predicates (bg_*_is_*), bg_version, bg_result_message, bg_job_progress_format,
- *   bg_tracker_new and bg_tracker_free cannot fail and return their answer directly.
+ *   predicates (bg_*_is_*), bg_version, bg_result_message, bg_job_progress_format and
+ *   bg_tracker_free cannot fail and return their answer directly; bg_tracker_new returns
+ *   NULL when memory cannot be allocated.
  * - Outputs are written only on BG_OK; on an error every output is left as it was, and a
  *   mutator changes nothing (all or nothing).
  * - NULL. A pointer a function needs gives BG_ERR_NULL_POINTER when NULL; bg_tracker_free,
