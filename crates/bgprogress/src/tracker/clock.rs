@@ -6,6 +6,27 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// A monotonic time source for the rate, injectable for tests.
+///
+/// ```
+/// use bgprogress::{Clock, Tracker};
+/// use std::time::Duration;
+///
+/// /// A clock that a simulation steps: one second per look.
+/// #[derive(Default)]
+/// struct Steps(std::sync::atomic::AtomicU64);
+///
+/// impl Clock for Steps {
+///     fn now(&self) -> Duration {
+///         Duration::from_secs(self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+///     }
+/// }
+///
+/// let tracker = Tracker::with_clock(Steps::default());
+/// tracker.add_file(1000)?;
+/// tracker.add_bytes(100)?;
+/// assert!(tracker.rate()? > 0.0);
+/// # Ok::<(), bgprogress::Error>(())
+/// ```
 pub trait Clock: Send + Sync {
     /// The time elapsed since an arbitrary fixed origin; it never decreases.
     fn now(&self) -> Duration;
@@ -13,6 +34,13 @@ pub trait Clock: Send + Sync {
 
 /// The system's monotonic clock ([`Instant`]): the default clock of a
 /// [`Tracker`](crate::Tracker).
+///
+/// ```
+/// use bgprogress::{Clock, MonotonicClock};
+/// let clock = MonotonicClock::default(); // its origin is now
+/// let (a, b) = (clock.now(), clock.now());
+/// assert!(b >= a);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct MonotonicClock {
     origin: Instant,

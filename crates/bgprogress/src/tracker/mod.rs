@@ -480,8 +480,8 @@ impl<C: Clock> Tracker<C> {
         self.update(Op::RewindBytes(n))
     }
 
-    /// Bytes per second: the average since the last change of speed (see the module
-    /// documentation of `rate`): steady while the speed is, following a new speed within a
+    /// Bytes per second: the average since the last change of speed (measured on a 100 ms
+    /// grid of the tracker's clock from the looks that `rate` and `eta` take): steady while the speed is, following a new speed within a
     /// few seconds, and falling slowly through a stall (never to 0 once bytes came).
     /// [`Error::NotEnoughData`] until a byte was added and [`RATE_MIN_SPAN`] has passed.
     pub fn rate(&self) -> Result<f64, Error> {
