@@ -19,12 +19,17 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wpedantic -Werror
 
-.PHONY: version all lib header header-check test check rust-test lint loom clean install uninstall \
+.PHONY: version all lib man header header-check test check rust-test lint loom clean install uninstall \
         demo examples-test consumer-test sanitize valgrind helgrind forced-lib stress miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench bench-eta windows windows-i686 windows-test
 
 # `make` builds; it does not rewrite the committed header (`make header` does, and the
-# tests fail when it is stale).
-all: lib
+# tests fail when it is stale). The man pages come too where Doxygen is installed.
+all: lib $(if $(shell command -v doxygen),man)
+
+# man3 pages from the header's doc comments (Doxygen), in build/man/man3: bgprogress(3) and a
+# page for every function, type and constant; `make install` puts them in share/man/man3.
+man: include/bgprogress.h
+	packaging/man/man.sh $(BUILD)
 
 # For scripts: the version, asked of Cargo (packaging/consumer-test.sh uses it).
 version:
@@ -51,6 +56,8 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/pkgconfig/bgprogress.pc \
 	      $(DESTDIR)$(LIBDIR)/cmake/bgprogress/bgprogressConfig.cmake \
 	      $(DESTDIR)$(LIBDIR)/cmake/bgprogress/bgprogressConfigVersion.cmake
+	if [ -d $(BUILD)/man/man3 ]; then \
+	  for p in $(BUILD)/man/man3/*.3; do rm -f $(DESTDIR)$(DATADIR)/man/man3/$$(basename $$p); done; fi
 	rmdir $(DESTDIR)$(DATADIR)/bgprogress $(DESTDIR)$(LIBDIR)/cmake/bgprogress 2>/dev/null || true
 
 # The main job: bgcopy (examples/c) copies a generated sample set with a live progress line.

@@ -13,7 +13,7 @@ fail() { echo "consumer-test: FAILED: $*" >&2; exit 1; }
 pass=0
 ok() { echo "consumer-test: ok: $*"; pass=$((pass + 1)); }
 
-make --no-print-directory lib >/dev/null
+make --no-print-directory lib man >/dev/null
 make --no-print-directory install DESTDIR="$stage" PREFIX=/usr >/dev/null
 lib="$stage/usr/lib"
 # The SONAME policy lives in crates/bgprogress-ffi/build.rs alone; here it is read off the
@@ -31,7 +31,7 @@ usr/lib/libbgprogress.so.$sover
 usr/lib/libbgprogress.so.$version
 usr/lib/pkgconfig/bgprogress.pc
 usr/share/bgprogress/bgprogress.supp"
-actual=$(cd "$stage" && find . -type f -o -type l | sed 's|^\./||' | sort)
+actual=$(cd "$stage" && find . -type f -o -type l | sed 's|^\./||' | grep -v '^usr/share/man/' | sort)
 [ "$actual" = "$expected" ] || fail "installed files differ:\n$actual"
 ok "install lays out $(echo "$expected" | wc -l) files"
 for f in "$lib/libbgprogress.so.$version" "$lib/libbgprogress.a"; do
@@ -44,6 +44,19 @@ if make --no-print-directory install DESTDIR="$stage/rel" PREFIX=relative >/dev/
   fail "a relative PREFIX was accepted"
 fi
 ok "a relative PREFIX is refused"
+
+# The man pages: one for the library and one for every exported function, readable by man.
+man3="$stage/usr/share/man/man3"
+[ -f "$man3/bgprogress.3" ] || fail "no bgprogress(3) installed"
+for f in $(packaging/header-functions.sh); do
+  [ -e "$man3/$f.3" ] || fail "no man page for $f"
+done
+page=$(cd / && MANWIDTH=100 man -l "$man3/bg_tracker_snapshot.3" 2>&1)
+grep -q '#include <bgprogress.h>' <<<"$page" || fail "bg_tracker_snapshot(3) has no SYNOPSIS: $page"
+grep -q 'Writes a consistent copy of the progress' <<<"$page" || fail "bg_tracker_snapshot(3) lacks its text"
+MANWIDTH=100 man -l "$man3/bgprogress.3" 2>&1 | grep -q 'bg_job_progress_percent' ||
+  fail "bgprogress(3) does not render"
+ok "man pages: bgprogress(3) and all $(packaging/header-functions.sh | wc -l) functions, rendered by man -l"
 
 soname=$(objdump -p "$lib/libbgprogress.so.$version" | awk '/SONAME/ { print $2 }')
 [ "$soname" = "libbgprogress.so.$sover" ] || fail "SONAME is '$soname'"

@@ -35,6 +35,12 @@ install -m 644 "$build/lib/libbgprogress.a" "$lib/"
 "${STRIP:-strip}" --strip-debug "$lib/libbgprogress.a"
 install -m 644 include/bgprogress.h "$DESTDIR$INCDIR/"
 install -m 644 packaging/bgprogress.supp "$DESTDIR$DATADIR/bgprogress/"
+# The man pages, where `make` made them (it needs Doxygen): links stay links.
+if [ -d "$build/man/man3" ]; then
+  install -d "$DESTDIR$DATADIR/man/man3"
+  cp -P "$build"/man/man3/*.3 "$DESTDIR$DATADIR/man/man3/"
+  chmod 644 "$DESTDIR$DATADIR/man/man3/bgprogress.3"
+fi
 
 sed -e "s|@PREFIX@|$PREFIX|" -e "s|@LIBDIR@|$(under_prefix "$LIBDIR")|" \
     -e "s|@INCDIR@|$(under_prefix "$INCDIR")|" -e "s|@VERSION@|$version|" \
