@@ -260,6 +260,7 @@ header-check:
 	$(CARGO) run --quiet -p bgprogress-header -- --check
 
 lint:
+	packaging/check-testing-doc.sh
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 	$(CARGO) clippy -p bgprogress --lib --no-default-features -- -D warnings

@@ -3,7 +3,7 @@
 //! the median of each side is kept, so that a noisy, shared machine moves both alike.
 //!
 //! Prints one tab-separated row per benchmark (`row name ours unit baseline goal`), which
-//! `benches/table.awk` turns into the table of the README.
+//! `benches/table.awk` turns into the table of docs/performance.md.
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -82,7 +82,7 @@ pub use tracker::{Clock, ManualClock, MonotonicClock, Tracker, RATE_MIN_SPAN};
 #[cfg(not(bgprogress_sdk_job_types))]
 pub const SIZE_UNKNOWN: u64 = u64::MAX;
 
-/// The README's Rust snippets, compiled and run as doctests.
+/// The crate README's Rust snippets, compiled and run as doctests.
 #[cfg(all(doctest, feature = "std"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

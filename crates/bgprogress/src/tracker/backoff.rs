@@ -8,7 +8,7 @@ use super::sync::{spin_loop, yield_now};
 /// away from the writer that holds it (the holder then does bursts of updates on a line it
 /// owns); past the spins it yields, so that a writer preempted while it holds the sequence
 /// is not left waiting for whole time slices. The price is fairness: waiters are not served
-/// in order. The README's performance section has the measured effect.
+/// in order. docs/performance.md has the measured effect.
 #[derive(Debug, Default)]
 pub(super) struct Backoff {
     round: u32,
