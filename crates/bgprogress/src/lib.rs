@@ -38,6 +38,15 @@
 //! them as ours by reference (`AsRef`, `FileProgress::from_sdk_slice`).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// The bgprogress_sdk_* cfgs exist for the C header only (see SIZE_UNKNOWN): no docs.rs badge.
+#![cfg_attr(
+    docsrs,
+    doc(auto_cfg(hide(
+        bgprogress_sdk_job_types,
+        bgprogress_sdk_range_types,
+        bgprogress_sdk_reply_types
+    )))
+)]
 #![deny(missing_docs)]
 #![deny(unsafe_code)] // allowed only where a module says why (each block has its SAFETY)
 
