@@ -29,9 +29,10 @@ fn main() {
     }
     c11.compile("bgprogress_ctests");
 
+    // The header alone as strict C99, and clean of what C++ would refuse (-Wc++-compat).
     let mut c99 = cc::Build::new();
     c99.include(&include).std("c99").warnings(true);
-    for flag in STRICT {
+    for flag in STRICT.iter().chain(&["-Wc++-compat"]) {
         c99.flag(flag);
     }
     c99.file(c_dir.join("header_c99.c"))

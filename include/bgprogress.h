@@ -117,11 +117,13 @@
  * The result of a bgprogress function: BG_OK (0) or an error code. The values are part of
  * the ABI and never change; bg_result_message describes each.
  */
-enum bg_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
+enum bg_result : uint32_t
+#else
+/* Before C23 the type bg_result is uint32_t (below); its values' enum has this tag. */
+enum bg_result_values
+#endif
+{
   /**
    * Success.
    */
@@ -247,6 +249,16 @@ typedef struct {
 #if !defined(BGPROGRESS_SDK_RANGE_TYPES)
 /**
  * A range of bytes to download from a file: BG_FILE_RANGE.
+ *
+ * 
+ * use bgprogress::{FileRange, LENGTH_TO_EOF};
+ * let head = FileRange::new(0, 4096);
+ * let tail = FileRange::new(1 << 20, LENGTH_TO_EOF); // from 1 MiB to the end
+ * assert_eq!((head.initial_offset, head.length), (0, 4096));
+ * assert_eq!(tail.length, LENGTH_TO_EOF);
+ * # #[cfg(feature = "alloc")]
+ * assert_eq!(bgprogress::ranges_total(&[head, tail], 2 << 20), Ok(4096 + (1 << 20)));
+ * 
  */
 typedef struct {
   /**

@@ -16,7 +16,7 @@ functions=$(packaging/header-functions.sh)
   echo '#include "bgprogress.h"'
   echo 'struct bgprogress_abi {'
   for f in $functions; do echo "  __typeof__(&$f) $f;"; done
-  echo '  enum bg_result result;'
+  echo '  enum bg_result_values result;'
   echo '};'
   echo 'struct bgprogress_abi bgprogress_abi;'
 } > "$out/probe.c"

@@ -125,7 +125,33 @@ pub fn generate() -> Result<String, String> {
     bindings.write(&mut out);
     let text = String::from_utf8(out).map_err(|e| format!("cbindgen wrote invalid UTF-8: {e}"))?;
     let ordered = functions_in_module_order(&for_c_readers(&text))?;
-    tracker_type_before_its_functions(&ordered)
+    result_tag_of_its_own(&tracker_type_before_its_functions(&ordered)?)
+}
+
+/// Before C23, cbindgen's header gives the values' enum the tag `bg_result` and the type
+/// `bg_result` is a typedef of uint32_t: valid C, but `-Wc++-compat` warns (a tag and a
+/// typedef of one name are invalid in C++). There the enum gets a tag of its own.
+fn result_tag_of_its_own(header: &str) -> Result<String, String> {
+    const CBINDGEN: &str = concat!(
+        "enum bg_result\n",
+        "#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L\n",
+        "  : uint32_t\n",
+        "#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L\n",
+        " {\n",
+    );
+    const OURS: &str = concat!(
+        "#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L\n",
+        "enum bg_result : uint32_t\n",
+        "#else\n",
+        "/* Before C23 the type bg_result is uint32_t (below); its values' enum has this tag. */\n",
+        "enum bg_result_values\n",
+        "#endif\n",
+        "{\n",
+    );
+    if !header.contains(CBINDGEN) {
+        return Err("cbindgen no longer declares enum bg_result as tools/header expects".into());
+    }
+    Ok(header.replacen(CBINDGEN, OURS, 1))
 }
 
 /// The exported function names of the FFI crate, in reading order: its modules in the order
