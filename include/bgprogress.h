@@ -249,16 +249,6 @@ typedef struct {
 #if !defined(BGPROGRESS_SDK_RANGE_TYPES)
 /**
  * A range of bytes to download from a file: BG_FILE_RANGE.
- *
- * 
- * use bgprogress::{FileRange, LENGTH_TO_EOF};
- * let head = FileRange::new(0, 4096);
- * let tail = FileRange::new(1 << 20, LENGTH_TO_EOF); // from 1 MiB to the end
- * assert_eq!((head.initial_offset, head.length), (0, 4096));
- * assert_eq!(tail.length, LENGTH_TO_EOF);
- * # #[cfg(feature = "alloc")]
- * assert_eq!(bgprogress::ranges_total(&[head, tail], 2 << 20), Ok(4096 + (1 << 20)));
- * 
  */
 typedef struct {
   /**

@@ -10,16 +10,6 @@ use crate::{Error, SIZE_UNKNOWN};
 pub const LENGTH_TO_EOF: u64 = u64::MAX;
 
 /// A range of bytes to download from a file: `BG_FILE_RANGE`.
-///
-/// ```
-/// use bgprogress::{FileRange, LENGTH_TO_EOF};
-/// let head = FileRange::new(0, 4096);
-/// let tail = FileRange::new(1 << 20, LENGTH_TO_EOF); // from 1 MiB to the end
-/// assert_eq!((head.initial_offset, head.length), (0, 4096));
-/// assert_eq!(tail.length, LENGTH_TO_EOF);
-/// # #[cfg(feature = "alloc")]
-/// assert_eq!(bgprogress::ranges_total(&[head, tail], 2 << 20), Ok(4096 + (1 << 20)));
-/// ```
 #[cfg(not(bgprogress_sdk_range_types))] // see lib.rs: for the header only
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -35,6 +25,16 @@ pub struct FileRange {
 
 impl FileRange {
     /// The range of `length` bytes from `initial_offset`.
+    ///
+    /// ```
+    /// use bgprogress::{FileRange, LENGTH_TO_EOF};
+    /// let head = FileRange::new(0, 4096);
+    /// let tail = FileRange::new(1 << 20, LENGTH_TO_EOF); // from 1 MiB to the end
+    /// assert_eq!((head.initial_offset, head.length), (0, 4096));
+    /// assert_eq!(tail.length, LENGTH_TO_EOF);
+    /// # #[cfg(feature = "alloc")]
+    /// assert_eq!(bgprogress::ranges_total(&[head, tail], 2 << 20), Ok(4096 + (1 << 20)));
+    /// ```
     pub const fn new(initial_offset: u64, length: u64) -> Self {
         FileRange {
             initial_offset,
