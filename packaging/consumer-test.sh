@@ -173,9 +173,10 @@ if command -v meson >/dev/null && command -v ninja >/dev/null; then
     packaging/consumers/meson --native-file "$stage/native.ini" -Dexample="$PWD/examples/c/progress.c" \
     >"$stage/meson.log" 2>&1 && ninja -C "$stage/meson-build" >>"$stage/meson.log" 2>&1 ||
     fail "Meson: $(tail -n 20 "$stage/meson.log")"
+  ! grep -i "warning" "$stage/meson.log" || fail "Meson warned (above)"
   [ "$(LD_LIBRARY_PATH="$reloc/lib" "$stage/meson-build/progress_shared")" = "$want_progress" ] || fail "Meson shared build"
   [ "$("$stage/meson-build/progress_static")" = "$want_progress" ] || fail "Meson static build"
-  ok "Meson dependency('bgprogress'), shared and static, relocated"
+  ok "Meson dependency('bgprogress'), shared and static, relocated, without a warning"
 else
   fail "meson or ninja is not installed (apt-get install meson ninja-build)"
 fi
