@@ -26,6 +26,13 @@ pub struct FileProgress {
 
 impl FileProgress {
     /// A file with these counts, `completed` as 1 or 0.
+    ///
+    /// ```
+    /// use bgprogress::{FileProgress, JobProgress};
+    /// let files = [FileProgress::new(100, 100, true), FileProgress::new(300, 50, false)];
+    /// assert!(files[0].is_transferred());
+    /// assert_eq!(JobProgress::from_files(&files), Ok(JobProgress::new(400, 150, 2, 1)));
+    /// ```
     pub const fn new(bytes_total: u64, bytes_transferred: u64, completed: bool) -> Self {
         FileProgress {
             bytes_total,

@@ -19,6 +19,13 @@ pub struct ReplyProgress {
 
 impl ReplyProgress {
     /// A reply with these counts. It is not validated.
+    ///
+    /// ```
+    /// use bgprogress::{Error, ReplyProgress, SIZE_UNKNOWN};
+    /// assert_eq!(ReplyProgress::new(200, 50).percent(), Ok(25));
+    /// assert_eq!(ReplyProgress::new(SIZE_UNKNOWN, 50).percent(), Err(Error::SizeUnknown));
+    /// assert_eq!(ReplyProgress::new(1, 2).validate(), Err(Error::BytesExceedTotal));
+    /// ```
     pub const fn new(bytes_total: u64, bytes_transferred: u64) -> Self {
         ReplyProgress {
             bytes_total,
