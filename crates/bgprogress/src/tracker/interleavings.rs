@@ -226,3 +226,16 @@ fn a_reader_leaves_a_stalled_writers_answer_to_it() {
     taken.answer(&after);
     assert!(t.waiting.mailbox.is_idle());
 }
+
+/// A request that no writer took (there is none) is kept, not asked again: the reader reads
+/// for itself once its rounds are up.
+#[test]
+fn a_request_nobody_took_is_kept() {
+    let t = tracker(10);
+    let job = force(|| t.snapshot());
+    assert_eq!(job, JobProgress::new(10, 0, 1, 0));
+    assert_eq!(count(t, "reader asked"), 1);
+    assert_eq!(count(t, "reader left a stalled writer"), 0);
+    assert_eq!(count(t, "reader withdrew"), 1);
+    assert!(t.waiting.mailbox.is_idle());
+}

@@ -331,6 +331,21 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_touches_only_the_requests_it_took() {
+        let mailbox = Mailbox::new();
+        let taken_one = mailbox.ask().unwrap();
+        let taken = mailbox.take();
+        let later = mailbox.ask().unwrap(); // asked after the take: for the next writer
+        taken.answer(&JOB);
+        assert_eq!(taken_one.answer().unwrap(), JOB);
+        let later = later.answer().unwrap_err();
+        assert!(mailbox.any(), "the later request was dropped");
+        mailbox.take().answer(&JOB);
+        assert_eq!(later.answer().unwrap(), JOB);
+        assert!(mailbox.is_idle());
+    }
+
+    #[test]
     fn slots_run_out_and_come_back_each_one() {
         let mailbox = Mailbox::new();
         let requests: Vec<_> = (0..SLOTS).map(|_| mailbox.ask().unwrap()).collect();
