@@ -7,6 +7,7 @@ DESTDIR ?=
 LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 DATADIR ?= $(PREFIX)/share
+BINDIR  ?= $(PREFIX)/bin
 
 # The version is Cargo's; the SONAME policy lives in crates/bgprogress-ffi/build.rs alone,
 # and the recipes read the SONAME from the library it built.
@@ -20,11 +21,11 @@ CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wpedantic -Werror
 
 .PHONY: version all lib man header header-check test check rust-test lint loom clean install uninstall \
-        demo examples-test consumer-test sanitize valgrind helgrind forced-lib stress miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench bench-eta windows windows-i686 windows-test
+        demo examples-test consumer-test sanitize valgrind helgrind forced-lib stress miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench bench-eta windows windows-i686 install-windows windows-test conan-test cross-test publish-test cli cli-test mutants mutants-changed
 
 # `make` builds; it does not rewrite the committed header (`make header` does, and the
 # tests fail when it is stale). The man pages come too where Doxygen is installed.
-all: lib $(if $(shell command -v doxygen),man)
+all: lib cli $(if $(shell command -v doxygen),man)
 
 # man3 pages from the header's doc comments (Doxygen), in build/man/man3: bgprogress(3) and a
 # page for every function, type and constant; `make install` puts them in share/man/man3.
@@ -40,14 +41,19 @@ version:
 lib:
 	CARGO="$(CARGO)" packaging/stage-lib.sh $(BUILD) $(VERSION)
 
+# The bgprogress command (crates/bgprogress-cli), staged as build/bin/bgprogress.
+cli:
+	CARGO="$(CARGO)" packaging/stage-cli.sh $(BUILD)
+
 # Installs what `make` built; it never compiles (so `sudo make install` runs no cargo).
 install:
 	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" LIBDIR="$(LIBDIR)" INCDIR="$(INCDIR)" DATADIR="$(DATADIR)" \
-	  packaging/install.sh $(BUILD) $(VERSION)
+	  BINDIR="$(BINDIR)" packaging/install.sh $(BUILD) $(VERSION)
 
 uninstall:
 	soname=$$($(call SONAME,$(DESTDIR)$(LIBDIR)/libbgprogress.so.$(VERSION)) 2>/dev/null); \
 	  if [ -n "$$soname" ]; then rm -f $(DESTDIR)$(LIBDIR)/$$soname; fi
+	rm -f $(DESTDIR)$(BINDIR)/bgprogress $(DESTDIR)$(DATADIR)/man/man1/bgprogress.1
 	rm -f $(DESTDIR)$(LIBDIR)/libbgprogress.so.$(VERSION) \
 	      $(DESTDIR)$(LIBDIR)/libbgprogress.so \
 	      $(DESTDIR)$(LIBDIR)/libbgprogress.a \
@@ -65,12 +71,27 @@ $(BUILD)/bgcopy: examples/c/bgcopy.c include/bgprogress.h lib
 	$(CC) -std=c11 $(WARN) $(CFLAGS) -Iinclude $< -o $@ -L$(BUILD)/lib -lbgprogress \
 	  -Wl,-rpath,$(abspath $(BUILD)/lib) -lpthread -lm
 
-demo: $(BUILD)/bgcopy
-	examples/demo.sh $(BUILD)/bgcopy
+demo: $(BUILD)/bgcopy cli
+	examples/demo.sh $(BUILD)/bgcopy $(BUILD)/bin/bgprogress
 
 # The examples' command lines: bgcopy and its Rust twin.
 examples-test: $(BUILD)/bgcopy
 	examples/test.sh $(BUILD)/bgcopy
+
+# The bgprogress command against publishers the test starts (c-tests/cli/run.sh).
+cli-test: cli $(BUILD)/jobs_tool
+	$(CARGO) test -p bgprogress-cli
+	c-tests/cli/run.sh $(BUILD)/bin/bgprogress $(BUILD)/jobs_tool docs/bgprogress.1
+
+# Published jobs across processes: a C publisher and two reader processes, then publishers
+# killed with SIGKILL mid-update (c-tests/publish/run.sh).
+$(BUILD)/jobs_tool: c-tests/publish/jobs_tool.c include/bgprogress.h lib
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude c-tests/publish/jobs_tool.c \
+	  -o $@ $(BUILD)/lib/libbgprogress.a $$(cat $(BUILD)/native-static-libs)
+
+PUBLISH_KILLS ?= 40
+publish-test: $(BUILD)/jobs_tool
+	c-tests/publish/run.sh $(BUILD)/jobs_tool $(PUBLISH_KILLS)
 
 # The C tests outside cargo: with AddressSanitizer and UBSan, and under valgrind, linked to
 # the release static library. The stress test is shortened (valgrind runs threads one by one).
@@ -151,7 +172,7 @@ miri:
 # cargo-fuzz on stable (no sanitizer): each target for FUZZ_SECONDS with its dictionary.
 # `make test` runs fuzz-short; a crash leaves its input in fuzz/artifacts/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := helpers tracker
+FUZZ_TARGETS := helpers tracker job_file
 fuzz:
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  $(CARGO) fuzz run $$t -s none -- -max_total_time=$(FUZZ_SECONDS) -dict=dict/$$t.dict \
@@ -196,62 +217,129 @@ bench-eta:
 consumer-test:
 	packaging/consumer-test.sh
 
-# Windows, cross-built from Linux with mingw-w64: what a Windows C user links, staged in
-# build/windows/{bin,lib,include}: bgprogress.dll, its import library libbgprogress.dll.a
-# (which names bgprogress.dll), the static libbgprogress.a and the header.
+# Windows, cross-built from Linux with mingw-w64, staged as the install layout a Windows
+# developer gets (packaging/stage-windows.sh): bin/bgprogress.dll; lib/bgprogress.lib (MSVC
+# import library) and bgprogress.def; lib/libbgprogress.dll.a (mingw import library) and
+# lib/libbgprogress.a (static, mingw only); include/; lib/cmake/bgprogress/ and
+# lib/pkgconfig/, both relocatable. build/windows for x86_64, build/windows-i686 for i686.
 WIN_TARGET := x86_64-pc-windows-gnu
 TARGETDIR  := $(or $(CARGO_TARGET_DIR),target)
 WIN_OUT    := $(TARGETDIR)/$(WIN_TARGET)/release
 WIN        := $(BUILD)/windows
+WIN32      := $(BUILD)/windows-i686
 WIN_CC     := x86_64-w64-mingw32-gcc
+WIN32_CC   := i686-w64-mingw32-gcc
 WINTEST    := $(BUILD)/windows-test
 WINE_RUN   := c-tests/windows/wine/run
 
 windows:
-	$(CARGO) build --release --target $(WIN_TARGET) -p bgprogress-ffi
-	@mkdir -p $(WIN)/bin $(WIN)/lib $(WIN)/include
-	cp $(WIN_OUT)/bgprogress_ffi.dll $(WIN)/bin/bgprogress.dll
-	cp $(WIN_OUT)/libbgprogress_ffi.dll.a $(WIN)/lib/libbgprogress.dll.a
-	cp $(WIN_OUT)/libbgprogress_ffi.a $(WIN)/lib/libbgprogress.a
-	cp include/bgprogress.h $(WIN)/include/
-	c-tests/windows/check-exports.sh x86_64-w64-mingw32-objdump $(WIN)/bin/bgprogress.dll include/bgprogress.h
+	packaging/stage-windows.sh x86_64 $(WIN) $(VERSION)
 
-# 32-bit Windows, staged as make windows stages 64-bit (bin, lib, include): built and its
-# exports checked, not run.
 windows-i686:
-	$(CARGO) build --release --target i686-pc-windows-gnu -p bgprogress-ffi
-	@mkdir -p $(BUILD)/windows-i686/bin $(BUILD)/windows-i686/lib
-	cp $(TARGETDIR)/i686-pc-windows-gnu/release/bgprogress_ffi.dll $(BUILD)/windows-i686/bin/bgprogress.dll
-	cp $(TARGETDIR)/i686-pc-windows-gnu/release/libbgprogress_ffi.dll.a $(BUILD)/windows-i686/lib/libbgprogress.dll.a
-	cp $(TARGETDIR)/i686-pc-windows-gnu/release/libbgprogress_ffi.a $(BUILD)/windows-i686/lib/libbgprogress.a
-	@mkdir -p $(BUILD)/windows-i686/include
-	cp include/bgprogress.h $(BUILD)/windows-i686/include/
-	c-tests/windows/check-exports.sh i686-w64-mingw32-objdump $(BUILD)/windows-i686/bin/bgprogress.dll include/bgprogress.h
+	packaging/stage-windows.sh i686 $(WIN32) $(VERSION)
 
-# Everything on Windows, under Wine: the C tests and sdk_first.c against bgprogress.dll, the
-# core crate's Rust tests, and both BITS clients end to end against Wine's BITS service.
+# Copies a staged Windows layout into DESTDIR/PREFIX (an absolute path): ARCH=x86_64 (the
+# default) or ARCH=i686.
+ARCH ?= x86_64
+WIN_LAYOUT = $(BUILD)/$(if $(filter i686,$(ARCH)),windows-i686,windows)
+install-windows:
+	@[ "$(origin PREFIX)" != file ] || \
+	  { echo "make install-windows: say where: PREFIX=/absolute/path (it is not /usr/local)" >&2; exit 1; }
+	packaging/stage-windows.sh $(ARCH) $(WIN_LAYOUT) $(VERSION)
+	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" packaging/install-windows.sh $(WIN_LAYOUT)
+
+# Everything on Windows, under Wine (a 64-bit and 32-bit prefix): the C tests, sdk_first.c
+# and the BITS clients end to end against bgprogress.dll for x86_64 and for i686; the core
+# crate's Rust tests; MSVC-ABI consumers (clang and lld-link against bgprogress.lib) in C and
+# C++ for both; and the staged layouts through CMake (mingw and clang-cl) and pkg-config.
 WIN_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Wpedantic -Werror -Iinclude
 windows-test: windows windows-i686
 	$(CARGO) clippy --target $(WIN_TARGET) -p bgprogress --all-features --all-targets -- -D warnings
-	@mkdir -p $(WINTEST)/bin
+	@mkdir -p $(WINTEST)/bin $(WINTEST)/bin32
 	cp $(WIN)/bin/bgprogress.dll $(WINTEST)/bin/
+	cp $(WIN32)/bin/bgprogress.dll $(WINTEST)/bin32/
 	x86_64-w64-mingw32-g++ -std=c++11 -O1 -Wall -Wextra -Werror -Iinclude -c $(CTEST_CXX) \
 	  -o $(WINTEST)/header_cxx.o
+	i686-w64-mingw32-g++ -std=c++11 -O1 -Wall -Wextra -Werror -Iinclude -c $(CTEST_CXX) \
+	  -o $(WINTEST)/header_cxx32.o
 	$(WIN_CC) $(WIN_CFLAGS) -Wmissing-prototypes -Ic-tests/c $(CTEST_SRC) $(WINTEST)/header_cxx.o \
-	  -o $(WINTEST)/bin/ctests.exe \
-	  -static $(WIN)/lib/libbgprogress.dll.a -lpthread -lm
+	  -o $(WINTEST)/bin/ctests.exe -static $(WIN)/lib/libbgprogress.dll.a -lpthread -lm
+	$(WIN32_CC) $(WIN_CFLAGS) -Wmissing-prototypes -Ic-tests/c $(CTEST_SRC) $(WINTEST)/header_cxx32.o \
+	  -o $(WINTEST)/bin32/ctests.exe -static $(WIN32)/lib/libbgprogress.dll.a -lpthread -lm
 	$(WIN_CC) $(WIN_CFLAGS) -Wno-pedantic c-tests/windows/sdk_first.c -o $(WINTEST)/bin/sdk_first.exe \
 	  $(WIN)/lib/libbgprogress.dll.a -lole32 -luuid
+	$(WIN32_CC) $(WIN_CFLAGS) -Wno-pedantic c-tests/windows/sdk_first.c -o $(WINTEST)/bin32/sdk_first.exe \
+	  $(WIN32)/lib/libbgprogress.dll.a -lole32 -luuid
 	$(WIN_CC) $(WIN_CFLAGS) -municode examples/windows/bitsget.c -o $(WINTEST)/bin/bitsget.exe \
 	  $(WIN)/lib/libbgprogress.dll.a -lole32 -luuid -lm
+	$(WIN32_CC) $(WIN_CFLAGS) -municode examples/windows/bitsget.c -o $(WINTEST)/bin32/bitsget.exe \
+	  $(WIN32)/lib/libbgprogress.dll.a -lole32 -luuid -lm
+	$(WIN_CC) $(WIN_CFLAGS) -Wno-pedantic c-tests/publish/jobs_tool.c -o $(WINTEST)/bin/jobs_tool.exe \
+	  -static $(WIN)/lib/libbgprogress.dll.a -lpthread
+	$(WIN32_CC) $(WIN_CFLAGS) -Wno-pedantic c-tests/publish/jobs_tool.c -o $(WINTEST)/bin32/jobs_tool.exe \
+	  -static $(WIN32)/lib/libbgprogress.dll.a -lpthread
 	$(WINE_RUN) $(WINTEST)/bin/ctests.exe
+	$(WINE_RUN) $(WINTEST)/bin32/ctests.exe
+	@# Published jobs between Windows processes: a publisher, two readers, killed publishers.
+	PUBLISH_RUNNER=$(abspath $(WINE_RUN)) c-tests/publish/run.sh $(WINTEST)/bin/jobs_tool.exe 10
+	PUBLISH_RUNNER=$(abspath $(WINE_RUN)) c-tests/publish/run.sh $(WINTEST)/bin32/jobs_tool.exe 4
 	$(WINE_RUN) $(WINTEST)/bin/sdk_first.exe
+	$(WINE_RUN) $(WINTEST)/bin32/sdk_first.exe
+	c-tests/windows/msvc/run.sh x86_64 $(WIN) $(WINTEST)/msvc
+	c-tests/windows/msvc/run.sh i686 $(WIN32) $(WINTEST)/msvc32
+	rm -rf $(WINTEST)/installed
+	$(MAKE) --no-print-directory install-windows DESTDIR=$(abspath $(WINTEST))/installed PREFIX=/x86_64
+	$(MAKE) --no-print-directory install-windows DESTDIR=$(abspath $(WINTEST))/installed PREFIX=/i686 ARCH=i686
+	packaging/windows-consumer-test.sh x86_64 $(WINTEST)/installed/x86_64 $(WINTEST)/consumers
+	packaging/windows-consumer-test.sh i686 $(WINTEST)/installed/i686 $(WINTEST)/consumers32
 	CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=$(abspath $(WINE_RUN)) \
 	  $(CARGO) test --target $(WIN_TARGET) -p bgprogress --all-features
 	$(CARGO) build --release --target $(WIN_TARGET) -p bgprogress --features windows --example bits
-	c-tests/windows/bits_e2e.py C=$(WINTEST)/bin/bitsget.exe \
-	  Rust=$(WIN_OUT)/examples/bits.exe
+	c-tests/windows/bits_e2e.py C=$(WINTEST)/bin/bitsget.exe Rust=$(WIN_OUT)/examples/bits.exe
+	@# The bgprogress command lists and watches the C client's BITS job while it downloads,
+	@# in a Wine session of its own (after the clients above, a new process's first COM call
+	@# waited 20 s and EnumJobs listed nothing).
+	$(CARGO) build --release --target $(WIN_TARGET) -p bgprogress-cli
 	wineserver -k 2>/dev/null || true
+	c-tests/windows/bits_e2e.py --watcher $(WIN_OUT)/bgprogress.exe --display "bgprogress bitsget" \
+	  C=$(WINTEST)/bin/bitsget.exe
+	@# The 32-bit client with its own Wine session: a 64-bit client that came after it once
+	@# got E_NOINTERFACE from the BITS service the 32-bit one had started.
+	wineserver -k 2>/dev/null || true
+	c-tests/windows/bits_e2e.py C32=$(WINTEST)/bin32/bitsget.exe
+	wineserver -k 2>/dev/null || true
+
+# The library and its tests run on aarch64, armv7 and s390x Linux under qemu-user, and on
+# i686 Linux natively: the core's and the FFI's tests, the C interop tests and the whole C
+# suite, with the byte order and a struct's bytes printed (c-tests/cross/run.sh).
+cross-test:
+	c-tests/cross/run.sh
+
+# Mutation testing with cargo-mutants (cargo install cargo-mutants): not in make test (tens
+# of minutes). `mutants` mutates the core (its tests) and the FFI (with the C tests, through
+# the c-tests crate, as its test suite); `mutants-changed` only the code that the diff from
+# BASE (default: origin/main, else HEAD) to the working tree touches.
+MUTANTS_ARGS ?= --timeout-multiplier 3 -j 1
+BASE ?= $(shell git rev-parse --verify -q origin/main >/dev/null && echo origin/main || echo HEAD)
+mutants:
+	cargo mutants $(MUTANTS_ARGS) -p bgprogress --output $(BUILD)/mutants-core
+	cargo mutants $(MUTANTS_ARGS) -p bgprogress-ffi --test-package bgprogress-c-tests \
+	  --output $(BUILD)/mutants-ffi
+
+mutants-changed:
+	@mkdir -p $(BUILD)
+	git diff $(BASE) > $(BUILD)/changes.diff
+	cargo mutants $(MUTANTS_ARGS) --in-diff $(BUILD)/changes.diff --output $(BUILD)/mutants-changed
+
+# The Conan 2 recipe (conanfile.py), built by conan create and consumed by its test_package
+# through CMakeDeps, shared and static, in a private Conan home under build/ and without
+# remotes (nothing is downloaded).
+CONAN_HOME_DIR := $(abspath $(BUILD))/conan-home
+conan-test:
+	@command -v conan >/dev/null || { echo "make conan-test: conan not found: pip install conan" >&2; exit 1; }
+	CONAN_HOME=$(CONAN_HOME_DIR) conan profile detect --exist-ok
+	CONAN_HOME=$(CONAN_HOME_DIR) conan create . --no-remote -o "&:shared=True" --build=missing
+	CONAN_HOME=$(CONAN_HOME_DIR) conan create . --no-remote -o "&:shared=False" --build=missing
 
 header:
 	$(CARGO) run --quiet -p bgprogress-header
@@ -309,7 +397,7 @@ loom:
 # The conventional name too.
 check: test
 
-test: lint header-check abi-check msrv publish-check rust-test stress bench-eta loom miri fuzz-short abi-matrix sanitize valgrind helgrind examples-test consumer-test windows-test
+test: lint header-check abi-check msrv publish-check rust-test stress bench-eta loom miri fuzz-short abi-matrix cross-test sanitize valgrind helgrind examples-test publish-test cli-test consumer-test conan-test windows-test
 
 clean:
 	$(CARGO) clean

@@ -35,6 +35,23 @@ if "$bgcopy" "$stage/src/a.bin" "$stage/other/a.bin" "$stage/dst" 2>"$stage/err"
 grep -q "would both be copied" "$stage/err" || fail "bgcopy's error: $(cat "$stage/err")"
 ok "bgcopy reports a missing source, a missing destination, a copy onto itself and two sources of one name, exit status 1"
 
+# --publish: the job is visible under its name while the copy runs (as a job file of the
+# private jobs directory), ends TRANSFERRED, and the name is gone after; a bad name is refused.
+jobs=$stage/jobs
+mkdir -m 700 "$jobs"
+mkdir -p "$stage/dst-pub"
+BGPROGRESS_DIR=$jobs "$bgcopy" --limit 4 --publish copy-job "$stage/src/a.bin" "$stage/src/b.bin" "$stage/dst-pub" \
+  >/dev/null 2>&1 &
+copier=$!
+seen=0
+for _ in $(seq 100); do [ -e "$jobs/copy-job.job" ] && { seen=1; break; }; sleep 0.02; done
+wait "$copier" || fail "bgcopy --publish failed"
+[ "$seen" = 1 ] || fail "bgcopy --publish: no job file appeared while it copied"
+[ ! -e "$jobs/copy-job.job" ] || fail "bgcopy --publish: the name is still there after it ended"
+set +e; BGPROGRESS_DIR=$jobs "$bgcopy" --publish ../bad "$stage/src/a.bin" "$stage/dst-pub" 2>"$stage/err"; status=$?; set -e
+[ "$status" -eq 1 ] && grep -q "cannot publish as ../bad" "$stage/err" || fail "bgcopy --publish ../bad: $status $(cat "$stage/err")"
+ok "bgcopy --publish NAME: the job file exists while it copies and is gone after; a bad name is refused"
+
 # The Rust twin of bgcopy, on the same sources.
 mkdir -p "$stage/dst-rust"
 cat "$stage/stream" > "$stage/src/pipe" &
@@ -49,7 +66,7 @@ ok "the Rust example (crates/bgprogress/examples/copy.rs) copied the same 3 file
 grep -q '^usage: bgcopy' "$stage/out" && [ ! -s "$stage/err" ] || fail "bgcopy --help: $(cat "$stage/out" "$stage/err")"
 "$bgcopy" --version > "$stage/out" || fail "bgcopy --version failed"
 grep -q '^bgcopy (libbgprogress [0-9]*\.[0-9]*\.[0-9]*)$' "$stage/out" || fail "bgcopy --version: $(cat "$stage/out")"
-for bad in "--limit abc" "--limit 0" "--limit -3" "--limit 5x" "--limit" "--fast"; do
+for bad in "--limit abc" "--limit 0" "--limit -3" "--limit 5x" "--limit" "--fast" "--publish"; do
   # shellcheck disable=SC2086
   set +e; "$bgcopy" $bad "$stage/src/a.bin" "$stage/dst" 2>"$stage/err"; status=$?; set -e
   [ "$status" -eq 2 ] || fail "bgcopy $bad: exit status $status, not 2"

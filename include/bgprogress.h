@@ -11,14 +11,15 @@
  * bgprogress: the Windows BITS / Delivery Optimization job-progress structures
  * (BG_JOB_PROGRESS, BG_FILE_PROGRESS, BG_JOB_REPLY_PROGRESS, BG_FILE_RANGE) with their
  * documented layouts and rules, on any platform: check, fill, aggregate and format them,
- * and track a live job from many threads (bg_tracker).
+ * and track a live job from many threads (bg_tracker); publish a tracker for the user's other
+ * processes to read (bg_tracker_publish, bg_job_open: on Unix and Windows, BG_ERR_IO elsewhere).
  *
  * Conventions, for every function below:
  * - Results. A function that can fail returns a bg_result: BG_OK (0) or an error, whose
  *   English sentence bg_result_message gives; each function lists its errors. The
  *   predicates (bg_*_is_*), bg_version, bg_result_message, bg_job_progress_format and
- *   bg_tracker_free cannot fail and return their answer directly; bg_tracker_new returns
- *   NULL when memory cannot be allocated.
+ *   bg_tracker_free, bg_publication_close, bg_job_close and bg_last_os_error cannot fail and
+ *   return their answer directly; bg_tracker_new returns NULL when memory cannot be allocated.
  * - Outputs are written only on BG_OK; on an error every output is left as it was, and a
  *   mutator changes nothing (all or nothing).
  * - NULL. A pointer a function needs gives BG_ERR_NULL_POINTER when NULL; bg_tracker_free,
@@ -26,8 +27,9 @@
  * - Overlap and alignment. Inputs are read by value before any output is written, so an
  *   output may overlap an input, and structs and arrays may be at any alignment (a
  *   misaligned array is copied).
- * - Memory. Nothing allocates but bg_tracker_new, bg_file_ranges_total (its overlap check)
- *   and a misaligned array's copy; nothing keeps a pointer past the call.
+ * - Memory. Nothing allocates but bg_tracker_new, bg_tracker_publish, bg_job_open, the
+ *   published jobs' calls, bg_file_ranges_total (its overlap check) and a misaligned array's
+ *   copy; nothing keeps a pointer past the call.
  * - Threads. The struct helpers work on the caller's memory only: call them from any
  *   thread, as long as no other thread writes the same struct meanwhile. A bg_tracker may be
  *   updated and read by any number of threads at once (see bg_tracker for signals and fork).
@@ -88,13 +90,59 @@
  * The highest bg_result value: every number from BG_OK (0) to BG_RESULT_LAST is a
  * bg_result, and bg_result_message answers "unknown bg_result value" above it.
  */
-#define BG_RESULT_LAST 13
+#define BG_RESULT_LAST 20
 
 /**
  * A buffer of this many bytes always holds the whole text of a job's progress, NUL included:
  * the longest text is well under it.
  */
 #define BG_FORMAT_BUFFER_SIZE 256
+
+/**
+ * The state of a published job: BITS's BG_JOB_STATE values. A job is published as
+ * BG_JOB_STATE_TRANSFERRING; bg_publication_set_state changes it.
+ */
+#define BG_JOB_STATE_QUEUED 0
+
+/**
+ * See BG_JOB_STATE_QUEUED.
+ */
+#define BG_JOB_STATE_CONNECTING 1
+
+/**
+ * See BG_JOB_STATE_QUEUED.
+ */
+#define BG_JOB_STATE_TRANSFERRING 2
+
+/**
+ * See BG_JOB_STATE_QUEUED.
+ */
+#define BG_JOB_STATE_SUSPENDED 3
+
+/**
+ * See BG_JOB_STATE_QUEUED.
+ */
+#define BG_JOB_STATE_ERROR 4
+
+/**
+ * See BG_JOB_STATE_QUEUED.
+ */
+#define BG_JOB_STATE_TRANSIENT_ERROR 5
+
+/**
+ * See BG_JOB_STATE_QUEUED.
+ */
+#define BG_JOB_STATE_TRANSFERRED 6
+
+/**
+ * See BG_JOB_STATE_QUEUED.
+ */
+#define BG_JOB_STATE_ACKNOWLEDGED 7
+
+/**
+ * See BG_JOB_STATE_QUEUED. The highest state.
+ */
+#define BG_JOB_STATE_CANCELLED 8
 
 #if !defined(BGPROGRESS_SDK_JOB_TYPES)
 /**
@@ -181,6 +229,35 @@ enum bg_result_values
    * A writer held the tracker through every try (bg_tracker_try_snapshot only).
    */
   BG_ERR_BUSY = 13,
+  /**
+   * A job name is not 1 to 64 bytes of A-Z a-z 0-9 . _ -, or starts with . (published jobs).
+   */
+  BG_ERR_INVALID_NAME = 14,
+  /**
+   * No published job has that name.
+   */
+  BG_ERR_NOT_FOUND = 15,
+  /**
+   * The name is held by a live publisher, or the tracker is published already.
+   */
+  BG_ERR_EXISTS = 16,
+  /**
+   * The jobs directory or a job file is another user's, writable by group or others, or a
+   * symbolic link, or the system refused access.
+   */
+  BG_ERR_PERMISSION = 17,
+  /**
+   * A job file is not a valid job file of this library's layout.
+   */
+  BG_ERR_CORRUPT = 18,
+  /**
+   * A job state above BG_JOB_STATE_CANCELLED (8).
+   */
+  BG_ERR_INVALID_STATE = 19,
+  /**
+   * Another failure of the operating system: bg_last_os_error gives its code.
+   */
+  BG_ERR_IO = 20,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -189,6 +266,16 @@ typedef enum bg_result bg_result;
 typedef uint32_t bg_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * A reader's view of a published job, from bg_job_open. Opaque.
+ */
+typedef struct bg_job_view bg_job_view;
+
+/**
+ * A publication of a tracker (the publisher's side), from bg_tracker_publish. Opaque.
+ */
+typedef struct bg_publication bg_publication;
 
 #if !defined(BGPROGRESS_SDK_JOB_TYPES)
 /**
@@ -277,6 +364,12 @@ typedef struct {
   uint64_t BytesTransferred;
 } BG_JOB_REPLY_PROGRESS;
 #endif
+
+/**
+ * Called by bg_jobs_list with each name and the caller's context; returning false stops the
+ * walk.
+ */
+typedef bool (*bg_job_name_fn)(const char *name, void *context);
 
 
 
@@ -605,14 +698,17 @@ BGPROGRESS_API bg_result bg_tracker_snapshot(const bg_tracker *t, BG_JOB_PROGRES
 BGPROGRESS_API bg_result bg_tracker_try_snapshot(const bg_tracker *t, BG_JOB_PROGRESS *out);
 
 /**
- * Writes to *bytes_per_second the transfer rate: the bytes added (rewinds not taken off)
- * per second since the last change of speed. The estimator samples the counts on a fixed
- * 100 ms grid of the tracker's clock, from the looks that bg_tracker_rate and bg_tracker_eta
- * take (so call one of them regularly, as a progress display does; how often does not
- * change the figures beyond interpolating between two looks). A new speed is followed
- * within a few seconds; noise and bursts are averaged out; through a stall the rate falls
- * slowly but never to 0. Errors: BG_ERR_NULL_POINTER; BG_ERR_NOT_ENOUGH_DATA until a byte
- * was added and at least 100 ms are covered.
+ * Writes to *bytes_per_second the transfer rate: bytes added (rewinds not taken off) per
+ * second, the larger of the average since the last believed change of speed and a fading
+ * average of the same span that weighs its recent part most. The estimator samples the
+ * counts on a fixed 100 ms grid of the tracker's clock, from the looks that bg_tracker_rate
+ * and bg_tracker_eta take (so call one of them regularly, as a progress display does; how
+ * often does not change the figures beyond interpolating between two looks). A faster link
+ * is followed within seconds; a slower one only when the change is at least 1.8x, far out of
+ * the link's own swings and sustained for 2 s; noise, dips that recover and gaps are
+ * averaged out; through a stall the rate falls slowly but never to 0. Errors:
+ * BG_ERR_NULL_POINTER; BG_ERR_NOT_ENOUGH_DATA until a byte was added and at least 100 ms are
+ * covered.
  *
  * Safety:
  * t is NULL or a live tracker; bytes_per_second is NULL or writable.
@@ -621,16 +717,164 @@ BGPROGRESS_API bg_result bg_tracker_rate(const bg_tracker *t, double *bytes_per_
 
 /**
  * Writes to *seconds the estimated time until every byte is in: a countdown (one second
- * less per second) pulled towards the remaining bytes divided by bg_tracker_rate; 0.0 when
- * nothing remains. Through a stall it grows but stays finite; when bytes resume after more
- * than 10 s without any, the first second of them counts at the speed from before the
- * stall. Errors, in order: BG_ERR_NULL_POINTER; BG_ERR_SIZE_UNKNOWN while the size is
- * unknown; then those of bg_tracker_rate.
+ * less per second) pulled towards the remaining bytes divided by bg_tracker_rate with a 3 s
+ * time constant; 0.0 when nothing remains. Through a stall it grows but stays finite; when
+ * bytes resume after more than 10 s without any, the first second of them counts at the
+ * speed from before the stall. Errors, in order: BG_ERR_NULL_POINTER; BG_ERR_SIZE_UNKNOWN
+ * while the size is unknown; then those of bg_tracker_rate.
  *
  * Safety:
  * t is NULL or a live tracker; seconds is NULL or writable.
  */
 BGPROGRESS_API bg_result bg_tracker_eta(const bg_tracker *t, double *seconds);
+
+/**
+ * Publishes t under name for the user's other processes: its state now, then every
+ * committed update, written by the committing writer as part of the commit (no thread is
+ * started). The job file is NAME.job in the user's jobs directory: $BGPROGRESS_DIR when set,
+ * else $XDG_RUNTIME_DIR/bgprogress, else /tmp/bgprogress-UID, created with mode 0700; the
+ * file is created exclusively with mode 0600 (on Windows: %BGPROGRESS_DIR%, else
+ * %LOCALAPPDATA%\bgprogress, else the temporary directory's bgprogress; their ACLs decide
+ * who may read). The state starts as BG_JOB_STATE_TRANSFERRING.
+ * On BG_OK *out is a publication to close with bg_publication_close (bg_tracker_free closes
+ * it too; the bg_publication must still be closed). Errors, in order: BG_ERR_NULL_POINTER;
+ * BG_ERR_INVALID_NAME (1 to 64 bytes of A-Z a-z 0-9 . _ -, not starting with .);
+ * BG_ERR_PERMISSION when the directory, or what is at the name, is a symbolic link (on
+ * Windows any reparse point) or, on Unix, another user's or writable by group or others;
+ * BG_ERR_EXISTS when a live publisher holds the name (a stale one is replaced) or t is
+ * published already; BG_ERR_IO (bg_last_os_error says why; on systems other than Unix and
+ * Windows, always). *out is written only on BG_OK.
+ *
+ * A publisher's job file must not be truncated by another process while it is published:
+ * the publisher writes it through a shared mapping.
+ *
+ * Safety:
+ * t is NULL or a live tracker; name is NULL or a NUL-terminated string; out is NULL or
+ * writable.
+ */
+BGPROGRESS_API bg_result bg_tracker_publish(bg_tracker *t, const char *name, bg_publication **out);
+
+/**
+ * Sets the published job's state (BG_JOB_STATE_*) and publishes it at once. After the
+ * tracker was freed it changes nothing and returns BG_OK. Errors: BG_ERR_NULL_POINTER;
+ * BG_ERR_INVALID_STATE above BG_JOB_STATE_CANCELLED (8).
+ *
+ * Safety:
+ * p is NULL or a live publication.
+ */
+BGPROGRESS_API bg_result bg_publication_set_state(const bg_publication *p, uint32_t state);
+
+/**
+ * Removes the name (new bg_job_open calls answer BG_ERR_NOT_FOUND; views already open keep
+ * reading the last state, marked closed) and releases p. NULL is a no-op.
+ *
+ * Safety:
+ * p is NULL or a publication from bg_tracker_publish not yet closed.
+ */
+BGPROGRESS_API void bg_publication_close(bg_publication *p);
+
+/**
+ * Opens the published job name of the user's jobs directory for reading. On BG_OK *out is a
+ * view to release with bg_job_close. Errors, in order: BG_ERR_NULL_POINTER;
+ * BG_ERR_INVALID_NAME; BG_ERR_PERMISSION (the directory or the job file is another user's,
+ * writable by group or others, or a symbolic link); BG_ERR_NOT_FOUND; BG_ERR_CORRUPT when it
+ * is no job file of this library's layout (not a regular file, too short, another layout
+ * version or byte order, no whole valid state); BG_ERR_IO. *out is written only on BG_OK.
+ *
+ * Safety:
+ * name is NULL or a NUL-terminated string; out is NULL or writable.
+ */
+BGPROGRESS_API bg_result bg_job_open(const char *name, bg_job_view **out);
+
+/**
+ * Writes the job's progress to *progress and its state (BG_JOB_STATE_*) to *state: with the
+ * guarantees of bg_tracker_snapshot (valid, never torn, never older than an earlier read of
+ * v). It never waits for the publisher, even one stopped or killed in the middle of an
+ * update. The file is read with pread, never mapped: a file truncated or changed under the
+ * reader gives BG_ERR_CORRUPT or the view's last state, never SIGBUS, a crash or a hang.
+ * Errors: BG_ERR_NULL_POINTER (v, progress or state); BG_ERR_CORRUPT when the file's header
+ * no longer passes; BG_ERR_IO. Nothing is written on error.
+ *
+ * Safety:
+ * v is NULL or a live view; progress and state are NULL or writable.
+ */
+BGPROGRESS_API
+bg_result bg_job_read(const bg_job_view *v,
+                      BG_JOB_PROGRESS *progress,
+                      uint32_t *state);
+
+/**
+ * Writes the job's rate to *bytes_per_second: the tracker's estimator (bg_tracker_rate's
+ * rules and errors) fed by v's own reads, so a view needs 100 ms of its looks for a rate.
+ * Errors: BG_ERR_NULL_POINTER; those of bg_job_read; BG_ERR_NOT_ENOUGH_DATA.
+ *
+ * Safety:
+ * v is NULL or a live view; bytes_per_second is NULL or writable.
+ */
+BGPROGRESS_API bg_result bg_job_rate(const bg_job_view *v, double *bytes_per_second);
+
+/**
+ * Writes the job's ETA in seconds to *seconds: bg_tracker_eta's estimator and errors, fed by
+ * v's reads. Errors: BG_ERR_NULL_POINTER; those of bg_job_read; BG_ERR_SIZE_UNKNOWN;
+ * BG_ERR_NOT_ENOUGH_DATA.
+ *
+ * Safety:
+ * v is NULL or a live view; seconds is NULL or writable.
+ */
+BGPROGRESS_API bg_result bg_job_eta(const bg_job_view *v, double *seconds);
+
+/**
+ * Writes whether the job is stale to *stale: its publisher has ended (its process id is gone,
+ * or belongs to a process that started at another time). A stale job still reads its last
+ * state; bg_jobs_prune removes it. Also writes *closed, when closed is not NULL: whether the
+ * publication was closed, as of the last read. Error: BG_ERR_NULL_POINTER (v or stale).
+ *
+ * Safety:
+ * v is NULL or a live view; stale is NULL or writable; closed is NULL or writable.
+ */
+BGPROGRESS_API bg_result bg_job_status(const bg_job_view *v, bool *stale, bool *closed);
+
+/**
+ * Writes the publisher's process id to *pid. Error: BG_ERR_NULL_POINTER.
+ *
+ * Safety:
+ * v is NULL or a live view; pid is NULL or writable.
+ */
+BGPROGRESS_API bg_result bg_job_owner_pid(const bg_job_view *v, uint64_t *pid);
+
+/**
+ * Releases a view from bg_job_open. NULL is a no-op.
+ *
+ * Safety:
+ * v is NULL or a view from bg_job_open not yet closed.
+ */
+BGPROGRESS_API void bg_job_close(bg_job_view *v);
+
+/**
+ * Calls fn with each published job's name (stale ones included, sorted) and context, until
+ * fn returns false. The name is valid during the call only. Errors: BG_ERR_NULL_POINTER (fn);
+ * BG_ERR_PERMISSION for the jobs directory; BG_ERR_IO.
+ *
+ * Safety:
+ * fn is NULL or a function that may be called with a name and context.
+ */
+BGPROGRESS_API bg_result bg_jobs_list(bg_job_name_fn f, void *context);
+
+/**
+ * Removes the stale jobs (their publishers ended) and writes how many to *removed (when not
+ * NULL). Job files that cannot be read as such are left alone. Errors: BG_ERR_PERMISSION for
+ * the jobs directory; BG_ERR_IO.
+ *
+ * Safety:
+ * removed is NULL or writable.
+ */
+BGPROGRESS_API bg_result bg_jobs_prune(uint32_t *removed);
+
+/**
+ * The operating system's error code (errno; on Windows GetLastError) behind the last
+ * BG_ERR_IO that this thread got from a published-jobs function; 0 when there was none.
+ */
+BGPROGRESS_API int32_t bg_last_os_error(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -13,7 +13,7 @@ fail() { echo "consumer-test: FAILED: $*" >&2; exit 1; }
 pass=0
 ok() { echo "consumer-test: ok: $*"; pass=$((pass + 1)); }
 
-make --no-print-directory lib man >/dev/null
+make --no-print-directory lib cli man >/dev/null
 make --no-print-directory install DESTDIR="$stage" PREFIX=/usr >/dev/null
 lib="$stage/usr/lib"
 # The SONAME policy lives in crates/bgprogress-ffi/build.rs alone; here it is read off the
@@ -22,7 +22,8 @@ sover=$(objdump -p "$lib/libbgprogress.so.$version" | awk '/SONAME/ { sub(/^libb
 [ -n "$sover" ] || fail "the installed library has no SONAME"
 
 # Exactly the promised files.
-expected="usr/include/bgprogress.h
+expected="usr/bin/bgprogress
+usr/include/bgprogress.h
 usr/lib/cmake/bgprogress/bgprogressConfig.cmake
 usr/lib/cmake/bgprogress/bgprogressConfigVersion.cmake
 usr/lib/libbgprogress.a
@@ -141,9 +142,11 @@ print(f"consumer-test: {len(blocks)} C snippets in README.md", file=sys.stderr)
 PY
 # shellcheck disable=SC2086
 cc -std=c99 -Wall -Wextra -Werror -Wno-unused-variable $cflags "$stage/readme_snippets.c" -o "$stage/readme_snippets" $libs
-got=$(LD_LIBRARY_PATH="$lib" "$stage/readme_snippets")
+mkdir -m 700 "$stage/jobs"
+got=$(BGPROGRESS_DIR=$stage/jobs LD_LIBRARY_PATH="$lib" "$stage/readme_snippets")
 grep -q "the transferred bytes are, or would be, more than the total" <<<"$got" || fail "README snippets printed: $got"
 grep -q "10 B of 1000 B (1%), 1 of 1 files" <<<"$got" || fail "README snippets printed: $got"
+grep -q "nightly-backup: 0 B of 1000 B (0%), 0 of 1 files, state 6" <<<"$got" || fail "README snippets printed: $got"
 ok "the README's C snippets compile and run against the installed library"
 
 # The same install moved to another prefix: pkg-config (--define-prefix), CMake

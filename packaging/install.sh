@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # `make install`: installs what `make` staged in BUILD/lib (it never compiles):
-#   packaging/install.sh BUILD VERSION   (with DESTDIR, PREFIX, LIBDIR, INCDIR, DATADIR set)
+#   packaging/install.sh BUILD VERSION   (with DESTDIR, PREFIX, LIBDIR, INCDIR, DATADIR, BINDIR set)
 # The pkg-config file and the CMake package are relocatable: their paths are relative to
 # the prefix (pkg-config --define-prefix) or to the CMake file itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=$1 version=$2
-: "${PREFIX:?}" "${LIBDIR:?}" "${INCDIR:?}" "${DATADIR:?}"
+: "${PREFIX:?}" "${LIBDIR:?}" "${INCDIR:?}" "${DATADIR:?}" "${BINDIR:?}"
 DESTDIR=${DESTDIR:-}
-for dir in "PREFIX=$PREFIX" "LIBDIR=$LIBDIR" "INCDIR=$INCDIR" "DATADIR=$DATADIR"; do
+for dir in "PREFIX=$PREFIX" "LIBDIR=$LIBDIR" "INCDIR=$INCDIR" "DATADIR=$DATADIR" "BINDIR=$BINDIR"; do
   case ${dir#*=} in
     /*) ;;
     *) echo "install: ${dir%%=*} must be an absolute path, not '${dir#*=}'" >&2; exit 1 ;;
@@ -17,6 +17,8 @@ done
 staged=$build/lib/libbgprogress.so.$version
 [ -f "$staged" ] && [ -f "$build/lib/libbgprogress.a" ] ||
   { echo "install: nothing built in $build/lib: run make first" >&2; exit 1; }
+[ -x "$build/bin/bgprogress" ] ||
+  { echo "install: no $build/bin/bgprogress (the command): run make first" >&2; exit 1; }
 soname=$(objdump -p "$staged" | awk '/SONAME/ { print $2 }')
 # The C compiler links libgcc_s and libc by itself; named, they make Meson look for a static
 # libgcc_s that does not exist.
@@ -35,6 +37,10 @@ install -m 644 "$build/lib/libbgprogress.a" "$lib/"
 "${STRIP:-strip}" --strip-debug "$lib/libbgprogress.a"
 install -m 644 include/bgprogress.h "$DESTDIR$INCDIR/"
 install -m 644 packaging/bgprogress.supp "$DESTDIR$DATADIR/bgprogress/"
+install -d "$DESTDIR$BINDIR" "$DESTDIR$DATADIR/man/man1"
+install -m 755 "$build/bin/bgprogress" "$DESTDIR$BINDIR/"
+"${STRIP:-strip}" --strip-debug "$DESTDIR$BINDIR/bgprogress"
+install -m 644 docs/bgprogress.1 "$DESTDIR$DATADIR/man/man1/"
 # The man pages, where `make` made them (it needs Doxygen): links stay links.
 if [ -d "$build/man/man3" ]; then
   install -d "$DESTDIR$DATADIR/man/man3"

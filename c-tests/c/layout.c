@@ -66,3 +66,47 @@ BGT_TEST(layout_array_stride) {
   CHECK_JOB(out, 60, 24, 3, 2);
   return failures;
 }
+
+/* The byte order shown, not assumed: a BG_JOB_PROGRESS written by the library (Rust) holds,
+ * byte for byte, the members in this target's order (big-endian on s390x), and one written
+ * here is read by the library as these values. Prints the bytes. */
+BGT_TEST(layout_bytes_in_memory_order) {
+  int failures = 0;
+  BG_JOB_PROGRESS p = {0, 0, 0, 0};
+  unsigned char bytes[sizeof p], want[sizeof p];
+  const uint64_t total = 0x0102030405060708ull, done = 0x0001020304050607ull;
+  const uint32_t one = 1;
+  int big = *(const unsigned char *)&one == 0, i;
+  uint32_t percent = 0;
+  char hex[3 * sizeof p + 1];
+#if defined(__BYTE_ORDER__)
+  CHECK(big == (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__));
+#endif
+  CHECK_EQ(bg_job_progress_add_file(&p, total), BG_OK);
+  CHECK_EQ(bg_job_progress_add_bytes(&p, done), BG_OK);
+  memcpy(bytes, &p, sizeof p);
+  for (i = 0; i < 8; i++) {
+    want[big ? i : 7 - i] = (unsigned char)(total >> (8 * (7 - i)));
+    want[8 + (big ? i : 7 - i)] = (unsigned char)(done >> (8 * (7 - i)));
+  }
+  for (i = 0; i < 4; i++) {
+    want[16 + (big ? i : 3 - i)] = (unsigned char)(1u >> (8 * (3 - i))); /* FilesTotal 1 */
+    want[20 + i] = 0;                                                     /* FilesTransferred */
+  }
+  CHECK(sizeof p == 24);
+  CHECK(memcmp(bytes, want, sizeof p) == 0);
+  for (i = 0; i < (int)sizeof p; i++) snprintf(hex + 3 * i, 4, "%02x ", bytes[i]);
+  hex[3 * sizeof p - 1] = '\0';
+  printf("layout: %s-endian, %u-bit: BG_JOB_PROGRESS as written by the library: %s\n",
+         big ? "big" : "little", (unsigned)(8 * sizeof(void *)), hex);
+  /* Written here, read there: 64 of 256 bytes is 25 %; the same bytes in the other order
+   * would be 2^62 of 2^56, an error. */
+  p.BytesTotal = 256;
+  p.BytesTransferred = 64;
+  p.FilesTotal = 2;
+  p.FilesTransferred = 1;
+  CHECK_EQ(bg_job_progress_validate(&p), BG_OK);
+  CHECK_EQ(bg_job_progress_percent(&p, &percent), BG_OK);
+  CHECK(percent == 25);
+  return failures;
+}

@@ -80,7 +80,9 @@ _Static_assert(BG_OK == 0 && BG_ERR_NULL_POINTER == 1 && BG_ERR_SIZE_UNKNOWN == 
                    BG_ERR_NOT_ENOUGH_DATA == 7 && BG_ERR_INTERNAL == 8 &&
                    BG_ERR_NO_UNKNOWN_SIZE == 9 && BG_ERR_UNDERFLOW == 10 &&
                    BG_ERR_INVALID_RANGE == 11 && BG_ERR_OVERLAPPING_RANGES == 12 &&
-                   BG_ERR_BUSY == 13,
+                   BG_ERR_BUSY == 13 && BG_ERR_INVALID_NAME == 14 && BG_ERR_NOT_FOUND == 15 &&
+                   BG_ERR_EXISTS == 16 && BG_ERR_PERMISSION == 17 && BG_ERR_CORRUPT == 18 &&
+                   BG_ERR_INVALID_STATE == 19 && BG_ERR_IO == 20 && BG_RESULT_LAST == 20,
                "bg_result values are fixed");
 
 /* The sizes this target's C compiler gives, for the Rust side to compare with its own. */

@@ -14,7 +14,16 @@ runs each client under Wine (c-tests/windows/wine/run) with --trace, and checks:
 - each downloaded file equals its source.
 Set BGT_E2E_TRUNCATE=NAME to truncate that served file after its size was recorded: a check
 of this test itself, which must then fail.
+
+    bits_e2e.py --watcher BGPROGRESS.exe --display "JOB DISPLAY NAME" NAME=PROGRAM.exe
+
+serves the files slowly and, while the client's BITS job is in progress, runs the bgprogress
+command under Wine: `list --json` must show the job (source "bits", named bits:DISPLAY NAME)
+mid-transfer with valid figures, and `watch bits:DISPLAY NAME` must follow it to its end,
+exiting 0 when its last line is a transferred state and 1 otherwise (BITS drops a job once
+its owner completes it, so a watcher may miss the TRANSFERRED state).
 """
+import json
 import http.server
 import os
 import random
@@ -23,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN = os.path.join(HERE, "wine", "run")
@@ -36,8 +46,19 @@ def windows_path(path):
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
+    slow = False
+
     def log_message(self, *args):
         pass
+
+    def copyfile(self, source, outputfile):
+        if not self.slow:
+            return super().copyfile(source, outputfile)
+        # About 2 MB/s: the large file takes tens of seconds, long enough to watch even when
+        # each Wine process takes seconds to start.
+        while chunk := source.read(64 * 1024):
+            outputfile.write(chunk)
+            time.sleep(0.03)
 
 
 def serve(root):
@@ -90,7 +111,54 @@ def check_samples(samples):
     return problems, mid
 
 
-def run_client(name, program, src, url, sizes):
+def watch_job(watcher, display, proc, trace):
+    """While the client `proc` runs, the bgprogress command's view of its BITS job; returns a
+    list of problems."""
+    name = "bits:" + display
+    # Not before the client has its job going: a second process that asks COM for the BITS
+    # service while the client's request is starting it has been given a second, empty
+    # service under Wine.
+    deadline = time.time() + 60
+    while proc.poll() is None and time.time() < deadline:
+        if os.path.exists(trace) and "sample" in open(trace, errors="replace").read():
+            break
+        time.sleep(0.1)
+    seen = out = None
+    looks = 0
+    deadline = time.time() + 120
+    while seen is None and proc.poll() is None and time.time() < deadline:
+        out = subprocess.run([RUN, watcher, "list", "--json", "--sample", "0.3"],
+                             capture_output=True, text=True, timeout=60)
+        looks += 1
+        for line in out.stdout.splitlines():
+            j = json.loads(line)
+            if j["name"] == name and j["state_name"] == "TRANSFERRING" and j["bytes_transferred"] > 0 \
+                    and (j["bytes_total"] is None or j["bytes_transferred"] < j["bytes_total"]):
+                seen = j
+    if seen is None:
+        last = "" if out is None else f": the last (status {out.returncode}): {out.stdout!r} {out.stderr!r}"
+        return [f"bgprogress list --json never showed {name!r} mid-transfer in {looks} looks{last}"]
+    problems = []
+    if seen["source"] != "bits" or seen["pid"] is not None or seen["stale"]:
+        problems.append(f"list --json: not a BITS job: {seen}")
+    if seen["files_transferred"] > seen["files_total"] or seen["files_total"] != len(FILES):
+        problems.append(f"list --json: files {seen['files_transferred']} of {seen['files_total']}")
+    print(f"bits-e2e: bgprogress list --json: {name!r} at {seen['bytes_transferred']} of "
+          f"{seen['bytes_total']} bytes, {seen['files_transferred']} of {seen['files_total']} files")
+    # --wait: Wine's EnumJobs has been seen to miss a job that the previous call listed.
+    w = subprocess.run([RUN, watcher, "watch", "--wait", "20", "--interval", "0.1", name],
+                       capture_output=True, text=True, timeout=240)
+    lines = [l for l in w.stdout.splitlines() if l.startswith(name)]
+    if not lines:
+        return problems + [f"bgprogress watch printed no line: {w.stdout!r} {w.stderr!r}"]
+    ended_well = any(s in lines[-1] for s in ("TRANSFERRED", "ACKNOWLEDGED"))
+    if w.returncode != (0 if ended_well else 1):
+        problems.append(f"bgprogress watch: status {w.returncode} after {lines[-1]!r}: {w.stderr.strip()}")
+    print(f"bits-e2e: bgprogress watch: {len(lines)} lines, the last {lines[-1].strip()!r}, status {w.returncode}")
+    return problems
+
+
+def run_client(name, program, src, url, sizes, watcher=None, display=None):
     """Runs one client; returns a list of problems (empty when it passed)."""
     work = tempfile.mkdtemp(prefix=f"bits-e2e-{name}.", dir=os.environ.get("TMPDIR", "/tmp"))
     try:
@@ -98,9 +166,18 @@ def run_client(name, program, src, url, sizes):
         os.mkdir(dest)
         urls = [f"{url}/{n}" for n in sorted(sizes)]
         cmd = [RUN, program, "--trace", windows_path(trace), "--timeout", "150", windows_path(dest)] + urls
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
-        sys.stdout.write("".join(f"  {name}: {l}\n" for l in proc.stdout.splitlines()[-3:]))
         problems = []
+        if watcher:
+            client = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                problems += watch_job(watcher, display, client, trace)
+                stdout, stderr = client.communicate(timeout=240)
+            finally:
+                client.kill()
+            proc = subprocess.CompletedProcess(cmd, client.returncode, stdout, stderr)
+        else:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
+        sys.stdout.write("".join(f"  {name}: {l}\n" for l in proc.stdout.splitlines()[-3:]))
         if proc.returncode != 0:
             problems.append(f"exit status {proc.returncode}; stderr: {proc.stderr.strip()[-800:]}")
         if not os.path.exists(trace):
@@ -126,7 +203,19 @@ def run_client(name, program, src, url, sizes):
 
 
 def main():
-    clients = [a.split("=", 1) for a in sys.argv[1:]]
+    args = sys.argv[1:]
+    watcher = display = None
+    while args[:1] in (["--watcher"], ["--display"]) and len(args) >= 2:
+        if args[0] == "--watcher":
+            watcher = args[1]
+        else:
+            display = args[1]
+        args = args[2:]
+    if (watcher is None) != (display is None):
+        print(__doc__, file=sys.stderr)
+        return 2
+    Quiet.slow = watcher is not None
+    clients = [a.split("=", 1) for a in args]
     if not clients or any(len(c) != 2 for c in clients):
         print(__doc__, file=sys.stderr)
         return 2
@@ -149,7 +238,7 @@ def main():
         print(f"bits-e2e: serving {len(sizes)} files ({sum(sizes.values())} bytes) at {url}")
         passed = failed = 0
         for name, program in clients:
-            problems = run_client(name, program, src, url, sizes)
+            problems = run_client(name, program, src, url, sizes, watcher, display)
             for p in problems:
                 print(f"bits-e2e: {name}: FAILED: {p}")
             print(f"bits-e2e: {name}: {'ok' if not problems else 'FAILED'}")

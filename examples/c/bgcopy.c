@@ -1,7 +1,7 @@
 /* bgcopy: copies files into a directory on a worker thread while the main thread draws a live
  * progress line from bg_tracker snapshots.
  *
- *   bgcopy [--limit MIB_PER_S] SRC... DESTDIR
+ *   bgcopy [--limit MIB_PER_S] [--publish NAME] SRC... DESTDIR
  *   bgcopy --help | --version   (on stdout, exit status 0)
  *
  * A source whose size cannot be known in advance (a FIFO, a device) counts as BG_SIZE_UNKNOWN
@@ -22,7 +22,7 @@
 #include <bgprogress.h>
 
 #define CHUNK (1u << 20)
-#define USAGE "usage: bgcopy [--limit MIB_PER_S] SRC... DESTDIR"
+#define USAGE "usage: bgcopy [--limit MIB_PER_S] [--publish NAME] SRC... DESTDIR"
 #define BAR 24
 
 struct job {
@@ -206,11 +206,15 @@ int main(int argc, char **argv) {
   struct stat st;
   int first = 1, i;
   double started;
+  const char *publish_name = NULL;
+  bg_publication *publication = NULL;
   memset(&job, 0, sizeof job);
   if (argc > 1 && strcmp(argv[1], "--help") == 0) {
     printf(USAGE "\n"
            "Copies each SRC into DESTDIR on a worker thread and draws a live progress line.\n"
            "  --limit MIB_PER_S  copy at most this many MiB per second (a number above 0)\n"
+           "  --publish NAME     publish the job's progress under NAME for other processes\n"
+           "                     (bg_job_open; its state ends TRANSFERRED, or ERROR)\n"
            "  --help             this text\n"
            "  --version          the version of bgcopy's libbgprogress\n");
     return 0;
@@ -219,19 +223,28 @@ int main(int argc, char **argv) {
     printf("bgcopy (libbgprogress %s)\n", bg_version());
     return 0;
   }
-  if (argc > 1 && strcmp(argv[1], "--limit") == 0) {
-    char *end = NULL;
-    double mib = argc > 2 ? strtod(argv[2], &end) : 0.0;
-    if (argc < 3 || end == argv[2] || *end != 0 || !(mib > 0.0) || !isfinite(mib)) {
-      fprintf(stderr, "bgcopy: --limit needs a number of MiB per second above 0, not '%s'\n",
-              argc > 2 ? argv[2] : "");
+  while (first < argc && strncmp(argv[first], "--", 2) == 0) {
+    if (strcmp(argv[first], "--limit") == 0) {
+      char *end = NULL;
+      double mib = first + 1 < argc ? strtod(argv[first + 1], &end) : 0.0;
+      if (first + 1 >= argc || end == argv[first + 1] || *end != 0 || !(mib > 0.0) ||
+          !isfinite(mib)) {
+        fprintf(stderr, "bgcopy: --limit needs a number of MiB per second above 0, not '%s'\n",
+                first + 1 < argc ? argv[first + 1] : "");
+        return 2;
+      }
+      job.limit = mib * 1024.0 * 1024.0;
+    } else if (strcmp(argv[first], "--publish") == 0) {
+      if (first + 1 >= argc) {
+        fprintf(stderr, "bgcopy: --publish needs a name\n" USAGE "\n");
+        return 2;
+      }
+      publish_name = argv[first + 1];
+    } else {
+      fprintf(stderr, "bgcopy: unknown option %s\n" USAGE "\n", argv[first]);
       return 2;
     }
-    job.limit = mib * 1024.0 * 1024.0;
-    first = 3;
-  } else if (argc > 1 && strncmp(argv[1], "--", 2) == 0) {
-    fprintf(stderr, "bgcopy: unknown option %s\n" USAGE "\n", argv[1]);
-    return 2;
+    first += 2;
   }
   if (argc - first < 2) {
     fprintf(stderr, USAGE "\n");
@@ -273,6 +286,14 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  if (publish_name != NULL) {
+    bg_result r = bg_tracker_publish(job.tracker, publish_name, &publication);
+    if (r != BG_OK) {
+      fprintf(stderr, "bgcopy: cannot publish as %s: %s\n", publish_name, bg_result_message(r));
+      bg_tracker_free(job.tracker);
+      return 1;
+    }
+  }
   started = now_seconds();
   if (pthread_create(&thread, NULL, worker, &job) != 0) {
     fprintf(stderr, "bgcopy: cannot start the worker thread\n");
@@ -287,6 +308,8 @@ int main(int argc, char **argv) {
   draw(job.tracker, 1);
   if (job.failed) {
     fprintf(stderr, "bgcopy: %s\n", job.error);
+    bg_publication_set_state(publication, BG_JOB_STATE_ERROR);
+    bg_publication_close(publication);
     bg_tracker_free(job.tracker);
     return 1;
   }
@@ -300,6 +323,10 @@ int main(int argc, char **argv) {
                 sizeof rate_text);
     printf("bgcopy: copied %s in %.2f s (%s average)%s\n", text, elapsed, rate_text,
            bg_job_progress_is_complete(&p) ? "" : " -- INCOMPLETE");
+    bg_publication_set_state(publication, bg_job_progress_is_complete(&p)
+                                              ? BG_JOB_STATE_TRANSFERRED
+                                              : BG_JOB_STATE_ERROR);
+    bg_publication_close(publication);
     bg_tracker_free(job.tracker);
     return bg_job_progress_is_complete(&p) ? 0 : 1;
   }

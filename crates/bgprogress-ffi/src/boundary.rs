@@ -97,6 +97,19 @@ pub(crate) unsafe fn text_buffer<'a>(buf: *mut c_char, len: usize, max: usize) -
     std::slice::from_raw_parts_mut(buf.cast::<u8>(), len.min(max))
 }
 
+/// Frees what was handed to C with `Box::into_raw` (a tracker, a publication, a view); NULL is
+/// a no-op. Behind the panic boundary.
+///
+/// # Safety
+/// `p` is NULL or came from `Box::into_raw` of a `Box<T>` not yet freed.
+pub(crate) unsafe fn release<T>(p: *mut T) {
+    catch_panic((), || {
+        if !p.is_null() {
+            drop(Box::from_raw(p));
+        }
+    })
+}
+
 /// Runs `f`, returning `on_panic` instead of unwinding into C.
 #[inline]
 pub(crate) fn catch_panic<T>(on_panic: T, f: impl FnOnce() -> T) -> T {

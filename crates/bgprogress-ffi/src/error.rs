@@ -42,6 +42,21 @@ pub enum bg_result {
     BG_ERR_OVERLAPPING_RANGES = 12,
     /// A writer held the tracker through every try (bg_tracker_try_snapshot only).
     BG_ERR_BUSY = 13,
+    /// A job name is not 1 to 64 bytes of A-Z a-z 0-9 . _ -, or starts with . (published jobs).
+    BG_ERR_INVALID_NAME = 14,
+    /// No published job has that name.
+    BG_ERR_NOT_FOUND = 15,
+    /// The name is held by a live publisher, or the tracker is published already.
+    BG_ERR_EXISTS = 16,
+    /// The jobs directory or a job file is another user's, writable by group or others, or a
+    /// symbolic link, or the system refused access.
+    BG_ERR_PERMISSION = 17,
+    /// A job file is not a valid job file of this library's layout.
+    BG_ERR_CORRUPT = 18,
+    /// A job state above BG_JOB_STATE_CANCELLED (8).
+    BG_ERR_INVALID_STATE = 19,
+    /// Another failure of the operating system: bg_last_os_error gives its code.
+    BG_ERR_IO = 20,
 }
 
 impl From<Error> for bg_result {
@@ -60,18 +75,25 @@ impl From<Error> for bg_result {
             Error::OverlappingRanges => BG_ERR_OVERLAPPING_RANGES,
             Error::AllocationFailed => BG_ERR_INTERNAL,
             Error::Busy => BG_ERR_BUSY,
+            Error::InvalidName => BG_ERR_INVALID_NAME,
+            Error::NotFound => BG_ERR_NOT_FOUND,
+            Error::Exists => BG_ERR_EXISTS,
+            Error::Permission => BG_ERR_PERMISSION,
+            Error::Corrupt => BG_ERR_CORRUPT,
+            Error::InvalidState => BG_ERR_INVALID_STATE,
+            Error::Io => BG_ERR_IO,
         }
     }
 }
 
 /// The highest bg_result value: every number from BG_OK (0) to BG_RESULT_LAST is a
 /// bg_result, and bg_result_message answers "unknown bg_result value" above it.
-pub const BG_RESULT_LAST: u32 = 13;
+pub const BG_RESULT_LAST: u32 = 20;
 
 impl bg_result {
     /// Every code, in the order of its number (a test checks the order and that every core
     /// error's code is here; the length is checked against BG_RESULT_LAST at compile time).
-    const ALL: [bg_result; 14] = {
+    const ALL: [bg_result; 21] = {
         use bg_result::*;
         [
             BG_OK,
@@ -88,6 +110,13 @@ impl bg_result {
             BG_ERR_INVALID_RANGE,
             BG_ERR_OVERLAPPING_RANGES,
             BG_ERR_BUSY,
+            BG_ERR_INVALID_NAME,
+            BG_ERR_NOT_FOUND,
+            BG_ERR_EXISTS,
+            BG_ERR_PERMISSION,
+            BG_ERR_CORRUPT,
+            BG_ERR_INVALID_STATE,
+            BG_ERR_IO,
         ]
     };
 
@@ -122,6 +151,19 @@ impl bg_result {
             BG_ERR_INVALID_RANGE => c"a range is empty, outside the file, or ends past UINT64_MAX",
             BG_ERR_OVERLAPPING_RANGES => c"two ranges share a byte",
             BG_ERR_BUSY => c"a writer held the tracker through every try; try again",
+            BG_ERR_INVALID_NAME => {
+                c"a job name is 1 to 64 bytes of A-Z a-z 0-9 . _ -, not starting with a dot"
+            }
+            BG_ERR_NOT_FOUND => c"no published job has that name",
+            BG_ERR_EXISTS => {
+                c"the name is held by a live publisher, or the tracker is published already"
+            }
+            BG_ERR_PERMISSION => {
+                c"refused: another user's, writable by others, a symbolic link, or not allowed"
+            }
+            BG_ERR_CORRUPT => c"the job file is not a valid job file of this layout",
+            BG_ERR_INVALID_STATE => c"a job state is at most 8 (BG_JOB_STATE_CANCELLED)",
+            BG_ERR_IO => c"the operating system failed the request (see bg_last_os_error)",
         }
     }
 }

@@ -52,23 +52,27 @@ mod file;
 mod range;
 mod reply;
 mod tracker;
+// After tracker: the header declares bg_tracker before bg_tracker_publish.
+mod publish;
 
 pub use error::*;
 pub use file::*;
 pub use format::FORMAT_BUFFER_SIZE;
 pub use job::*;
+pub use publish::*;
 pub use range::*;
 pub use reply::*;
 pub use tracker::*;
 pub use version::*;
 
 /// No export bypasses the panic boundary: every exported function's body starts with
-/// `ffi_result`, `catch_panic`, or `answer`, `ask` or `change` (which call `ffi_result`). (A `ffi_fn!` macro, as
-/// hyper has, would enforce it by construction, but cbindgen does not expand macros.)
+/// `ffi_result`, `catch_panic`, or `answer`, `ask`, `change` or `release` (which call one of
+/// them). (A `ffi_fn!` macro, as hyper has, would enforce it by construction, but cbindgen
+/// does not expand macros.)
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::unwrap_used)]
 mod boundary_is_uniform {
-    const SOURCES: [(&str, &str); 8] = [
+    const SOURCES: [(&str, &str); 9] = [
         ("error.rs", include_str!("error.rs")),
         ("version.rs", include_str!("version.rs")),
         ("job.rs", include_str!("job.rs")),
@@ -77,6 +81,7 @@ mod boundary_is_uniform {
         ("range.rs", include_str!("range.rs")),
         ("reply.rs", include_str!("reply.rs")),
         ("tracker.rs", include_str!("tracker.rs")),
+        ("publish.rs", include_str!("publish.rs")),
     ];
     /// Functions that cannot panic, so need no boundary: a static string.
     const EXEMPT: [&str; 1] = ["bg_version"];
@@ -96,14 +101,21 @@ mod boundary_is_uniform {
                 }
                 let body = part[part.find('{').unwrap() + 1..].trim_start();
                 assert!(
-                    ["ffi_result(", "catch_panic(", "answer(", "ask(", "change("]
-                        .iter()
-                        .any(|s| body.starts_with(s)),
+                    [
+                        "ffi_result(",
+                        "catch_panic(",
+                        "answer(",
+                        "ask(",
+                        "change(",
+                        "release("
+                    ]
+                    .iter()
+                    .any(|s| body.starts_with(s)),
                     "{file}: {name} does not go through the panic boundary"
                 );
             }
         }
-        // The header's 27, and bg_tracker_paths (only in the stress runs' builds).
-        assert_eq!(exports, 28, "the exported functions");
+        // The header's 40, and bg_tracker_paths (only in the stress runs' builds).
+        assert_eq!(exports, 41, "the exported functions");
     }
 }

@@ -4,7 +4,7 @@ use std::alloc::{alloc, Layout};
 
 use bgprogress::{JobProgress, Tracker};
 
-use crate::boundary::{catch_panic, ffi_result, output};
+use crate::boundary::{catch_panic, ffi_result, output, release};
 use crate::error::bg_result;
 
 /// A live job progress that any number of threads may update and read at once: an opaque
@@ -55,7 +55,7 @@ pub struct bg_tracker {
 ///
 /// # Safety
 /// t is NULL or a live tracker from bg_tracker_new.
-unsafe fn tracker<'a>(t: *const bg_tracker) -> Result<&'a Tracker, bg_result> {
+pub(crate) unsafe fn tracker<'a>(t: *const bg_tracker) -> Result<&'a Tracker, bg_result> {
     t.as_ref()
         .map(|t| &t.inner)
         .ok_or(bg_result::BG_ERR_NULL_POINTER)
@@ -105,11 +105,7 @@ pub extern "C" fn bg_tracker_new() -> *mut bg_tracker {
 /// t is NULL or a tracker from bg_tracker_new not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn bg_tracker_free(t: *mut bg_tracker) {
-    catch_panic((), || {
-        if !t.is_null() {
-            drop(Box::from_raw(t));
-        }
-    })
+    release(t)
 }
 
 /// Adds a file of size bytes, or of unknown size with BG_SIZE_UNKNOWN. Errors, in order:
@@ -197,14 +193,17 @@ pub unsafe extern "C" fn bg_tracker_try_snapshot(
     ask(t, out, Tracker::try_snapshot)
 }
 
-/// Writes to *bytes_per_second the transfer rate: the bytes added (rewinds not taken off)
-/// per second since the last change of speed. The estimator samples the counts on a fixed
-/// 100 ms grid of the tracker's clock, from the looks that bg_tracker_rate and bg_tracker_eta
-/// take (so call one of them regularly, as a progress display does; how often does not
-/// change the figures beyond interpolating between two looks). A new speed is followed
-/// within a few seconds; noise and bursts are averaged out; through a stall the rate falls
-/// slowly but never to 0. Errors: BG_ERR_NULL_POINTER; BG_ERR_NOT_ENOUGH_DATA until a byte
-/// was added and at least 100 ms are covered.
+/// Writes to *bytes_per_second the transfer rate: bytes added (rewinds not taken off) per
+/// second, the larger of the average since the last believed change of speed and a fading
+/// average of the same span that weighs its recent part most. The estimator samples the
+/// counts on a fixed 100 ms grid of the tracker's clock, from the looks that bg_tracker_rate
+/// and bg_tracker_eta take (so call one of them regularly, as a progress display does; how
+/// often does not change the figures beyond interpolating between two looks). A faster link
+/// is followed within seconds; a slower one only when the change is at least 1.8x, far out of
+/// the link's own swings and sustained for 2 s; noise, dips that recover and gaps are
+/// averaged out; through a stall the rate falls slowly but never to 0. Errors:
+/// BG_ERR_NULL_POINTER; BG_ERR_NOT_ENOUGH_DATA until a byte was added and at least 100 ms are
+/// covered.
 ///
 /// # Safety
 /// t is NULL or a live tracker; bytes_per_second is NULL or writable.
@@ -217,11 +216,11 @@ pub unsafe extern "C" fn bg_tracker_rate(
 }
 
 /// Writes to *seconds the estimated time until every byte is in: a countdown (one second
-/// less per second) pulled towards the remaining bytes divided by bg_tracker_rate; 0.0 when
-/// nothing remains. Through a stall it grows but stays finite; when bytes resume after more
-/// than 10 s without any, the first second of them counts at the speed from before the
-/// stall. Errors, in order: BG_ERR_NULL_POINTER; BG_ERR_SIZE_UNKNOWN while the size is
-/// unknown; then those of bg_tracker_rate.
+/// less per second) pulled towards the remaining bytes divided by bg_tracker_rate with a 3 s
+/// time constant; 0.0 when nothing remains. Through a stall it grows but stays finite; when
+/// bytes resume after more than 10 s without any, the first second of them counts at the
+/// speed from before the stall. Errors, in order: BG_ERR_NULL_POINTER; BG_ERR_SIZE_UNKNOWN
+/// while the size is unknown; then those of bg_tracker_rate.
 ///
 /// # Safety
 /// t is NULL or a live tracker; seconds is NULL or writable.
@@ -242,4 +241,40 @@ pub unsafe extern "C" fn bg_tracker_paths(
     counts: *mut [u64; 7],
 ) -> bg_result {
     ask(t, counts, |t| Ok(t.paths().map(|(_, n)| n)))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn snapshot(t: *const bg_tracker) -> JobProgress {
+        let mut p = JobProgress::default();
+        // SAFETY: t is a live tracker and p is writable.
+        assert_eq!(unsafe { bg_tracker_snapshot(t, &mut p) }, bg_result::BG_OK);
+        p
+    }
+
+    /// A new tracker is empty even in memory a freed one used: bg_tracker_new writes the
+    /// whole tracker (a mutant that skipped the write returned the old one's counts).
+    #[test]
+    fn a_new_tracker_is_empty_even_in_reused_memory() {
+        for _ in 0..16 {
+            let t = bg_tracker_new();
+            assert!(!t.is_null());
+            // SAFETY: t is live until bg_tracker_free.
+            unsafe {
+                assert_eq!(bg_tracker_add_file(t, 1000), bg_result::BG_OK);
+                assert_eq!(bg_tracker_add_bytes(t, 600), bg_result::BG_OK);
+            }
+            assert_eq!(snapshot(t).bytes_transferred, 600);
+            // SAFETY: t came from bg_tracker_new and is freed once.
+            unsafe { bg_tracker_free(t) };
+            let fresh = bg_tracker_new();
+            assert!(!fresh.is_null());
+            assert_eq!(snapshot(fresh), JobProgress::default());
+            // SAFETY: as above.
+            unsafe { bg_tracker_free(fresh) };
+        }
+    }
 }

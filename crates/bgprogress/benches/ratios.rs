@@ -144,6 +144,109 @@ fn bench_add_bytes_one_thread() {
     );
 }
 
+/// A private jobs directory for the published-jobs rows (BGPROGRESS_DIR).
+#[cfg(unix)]
+fn private_jobs_dir() -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("bgprogress-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir(&dir).expect("a jobs directory");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).expect("mode 0700");
+    std::env::set_var("BGPROGRESS_DIR", &dir);
+    dir
+}
+
+/// add_bytes on a published tracker (each commit also written to its job file) against an
+/// unpublished one.
+#[cfg(unix)]
+fn bench_add_bytes_published() {
+    let dir = private_jobs_dir();
+    let published = unbounded_tracker();
+    let _publication = published.publish("bench").expect("publish");
+    let plain = unbounded_tracker();
+    let (ours, base) = pair(
+        || {
+            rewind_all(&published);
+            timed(|| {
+                for _ in 0..OPS {
+                    black_box(published.add_bytes(black_box(1))).ok();
+                }
+            })
+        },
+        || {
+            rewind_all(&plain);
+            timed(|| {
+                for _ in 0..OPS {
+                    black_box(plain.add_bytes(black_box(1))).ok();
+                }
+            })
+        },
+    );
+    row(
+        "tracker add_bytes, published (vs unpublished)",
+        ours / OPS as f64 * 1e9,
+        "ns/op",
+        base / OPS as f64 * 1e9,
+        "<= 1.5x",
+    );
+    drop(_publication);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[cfg(unix)]
+const READS: u64 = 200_000;
+
+/// bg_job_read's work (JobView::read) in another process (this bench run again as a child)
+/// against a snapshot in process.
+#[cfg(unix)]
+fn bench_job_read_in_another_process() {
+    let dir = private_jobs_dir();
+    let tracker = unbounded_tracker();
+    tracker.add_bytes(12345).expect("bytes");
+    let _publication = tracker.publish("bench-read").expect("publish");
+    let child = |_: ()| -> f64 {
+        let out = std::process::Command::new(std::env::current_exe().expect("the bench"))
+            .env("BGPROGRESS_BENCH_READER", "bench-read")
+            .output()
+            .expect("the reader process");
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse::<f64>()
+            .expect("the reader's seconds")
+    };
+    let (ours, base) = pair(
+        || child(()),
+        || {
+            timed(|| {
+                for _ in 0..READS {
+                    black_box(tracker.snapshot());
+                }
+            })
+        },
+    );
+    row(
+        "published job read, other process (vs snapshot)",
+        ours / READS as f64 * 1e9,
+        "ns/op",
+        base / READS as f64 * 1e9,
+        "-",
+    );
+    drop(_publication);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The child of [`bench_job_read_in_another_process`]: times READS reads, prints seconds.
+#[cfg(unix)]
+fn job_reader(name: &str) {
+    let view = bgprogress::JobView::open(name).expect("open the published job");
+    let secs = timed(|| {
+        for _ in 0..READS {
+            black_box(view.read()).ok();
+        }
+    });
+    println!("{secs}");
+}
+
 /// Seconds for `threads` threads to do `OPS / threads` operations each.
 fn contended(threads: usize, op: impl Fn() + Sync) -> f64 {
     let barrier = Barrier::new(threads + 1);
@@ -361,6 +464,10 @@ fn main() {
             .and_then(|s| s.parse().ok())
             .unwrap_or(default)
     };
+    #[cfg(unix)]
+    if let Ok(name) = std::env::var("BGPROGRESS_BENCH_READER") {
+        return job_reader(&name);
+    }
     eprintln!("bgprogress benchmarks: {ROUNDS} alternating rounds, medians");
     if run("from_files") {
         println!(
@@ -380,6 +487,12 @@ fn main() {
         bench_add_bytes_one_thread();
         bench_add_bytes_threads(2);
         bench_add_bytes_threads(8);
+        #[cfg(unix)]
+        bench_add_bytes_published();
+    }
+    #[cfg(unix)]
+    if run("published") {
+        bench_job_read_in_another_process();
     }
     if run("snapshot") {
         bench_snapshot_under_writers();

@@ -99,6 +99,15 @@ mod tests {
         }
     }
 
+    /// A quotient that rounds up to 1.0 is answered with the largest double below 1, exactly.
+    #[test]
+    fn a_fraction_just_below_one_is_the_largest_double_below_one() {
+        let below_one = f64::from_bits(1.0f64.to_bits() - 1);
+        assert_eq!(exact_fraction(MAX - 1, MAX), below_one);
+        assert_eq!(exact_fraction(MAX - 2, MAX - 1), below_one);
+        assert!(exact_fraction(1, 3) < below_one);
+    }
+
     #[test]
     fn fractions_reach_the_ends_only_when_true() {
         assert_eq!(exact_fraction(MAX - 1, MAX - 1), 1.0);

@@ -63,6 +63,22 @@ errors! {
     AllocationFailed => "memory for a temporary copy could not be allocated",
     /// A writer held the tracker through every try (`Tracker::try_snapshot` only).
     Busy => "a writer held the tracker through every try; try again",
+    /// A job's name is empty, longer than 64 bytes, starts with `.`, or has a byte other than
+    /// `A-Z a-z 0-9 . _ -` (published jobs).
+    InvalidName => "a job name is 1 to 64 bytes of A-Z a-z 0-9 . _ -, not starting with a dot",
+    /// No published job has that name (published jobs).
+    NotFound => "no published job has that name",
+    /// The name is held by a live publisher, or the tracker is published already.
+    Exists => "the name is held by a live publisher, or the tracker is published already",
+    /// The jobs directory or a job file is another user's, writable by group or others, or a
+    /// symbolic link, or the system refused access (published jobs).
+    Permission => "refused: another user's, writable by others, a symbolic link, or not allowed",
+    /// A job file is not a valid job file of this layout (published jobs).
+    Corrupt => "the job file is not a valid job file of this layout",
+    /// A job state above 8 (`BG_JOB_STATE_CANCELLED`).
+    InvalidState => "a job state is at most 8 (BG_JOB_STATE_CANCELLED)",
+    /// Another failure of the operating system (published jobs): see `last_os_error`.
+    Io => "the operating system failed the request (see bg_last_os_error)",
 }
 
 impl fmt::Display for Error {

@@ -268,27 +268,37 @@ impl ChunkSums {
         ChunkSums::of_any(files)
     }
 
+    /// The loop every kernel compiles. Each 64-bit count is summed as its two 32-bit halves in
+    /// 64-bit accumulators (no carry is lost below 2^32 files; a chunk has [`CHUNK`]), so
+    /// every addition is a 64-bit lane's and the loop vectorises; the halves are joined into
+    /// 128-bit sums once, after it. The flags are accumulated as integers for the same reason.
     #[inline(always)]
     fn of_any(files: &[FileProgress]) -> ChunkSums {
-        let (mut total, mut transferred) = (0u128, 0u128);
-        let (mut exceed, mut unknown, mut done) = (false, false, 0u32);
+        debug_assert!(files.len() <= CHUNK);
+        const LOW: u64 = 0xffff_ffff;
+        let (mut t_lo, mut t_hi, mut b_lo, mut b_hi) = (0u64, 0u64, 0u64, 0u64);
+        let (mut exceed, mut unknown, mut done) = (0u64, 0u64, 0u64);
         for f in files {
             let (t, b) = (f.bytes_total, f.bytes_transferred);
             // b > SIZE_UNKNOWN is impossible: no size test is needed for `exceed`.
-            exceed |= b > t;
-            unknown |= t == SIZE_UNKNOWN;
-            total += u128::from(t);
-            transferred += u128::from(b);
+            exceed |= u64::from(b > t);
+            unknown |= u64::from(t == SIZE_UNKNOWN);
+            t_lo += t & LOW;
+            t_hi += t >> 32;
+            b_lo += b & LOW;
+            b_hi += b >> 32;
             // b == t == SIZE_UNKNOWN would count a file of unknown size as transferred, but
             // then the transferred sum overflows and the count is never used.
-            done += u32::from((f.completed != 0) | (b == t));
+            done += u64::from((f.completed != 0) | (b == t));
         }
+        let join = |lo: u64, hi: u64| (u128::from(hi) << 32) + u128::from(lo);
         ChunkSums {
-            total,
-            transferred,
-            exceed,
-            unknown,
-            done,
+            total: join(t_lo, t_hi),
+            transferred: join(b_lo, b_hi),
+            exceed: exceed != 0,
+            unknown: unknown != 0,
+            // At most CHUNK.
+            done: done as u32,
         }
     }
 }

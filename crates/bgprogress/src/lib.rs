@@ -62,6 +62,8 @@ mod layout;
 mod range;
 mod reply;
 #[cfg(all(feature = "std", target_has_atomic = "64"))]
+pub mod publish;
+#[cfg(all(feature = "std", target_has_atomic = "64"))]
 mod tracker;
 #[cfg(all(windows, feature = "windows"))]
 mod windows;
@@ -72,6 +74,14 @@ pub use file::FileProgress;
 pub use file::Kernel;
 pub use format::Size;
 pub use job::JobProgress;
+#[cfg(all(feature = "std", target_has_atomic = "64"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "std", target_has_atomic = "64"))))]
+pub use publish::{
+    check_job_name, jobs, jobs_dir, last_os_error, prune, JobView, Publication,
+    JOB_STATE_ACKNOWLEDGED, JOB_STATE_CANCELLED, JOB_STATE_CONNECTING, JOB_STATE_ERROR,
+    JOB_STATE_QUEUED, JOB_STATE_SUSPENDED, JOB_STATE_TRANSFERRED, JOB_STATE_TRANSFERRING,
+    JOB_STATE_TRANSIENT_ERROR,
+};
 #[cfg(feature = "alloc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub use range::ranges_total;

@@ -75,6 +75,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn size_known_is_whether_the_total_is_unknown() {
+        assert!(!ReplyProgress::new(SIZE_UNKNOWN, 0).is_size_known());
+        assert!(ReplyProgress::new(0, 0).is_size_known());
+        assert!(ReplyProgress::new(SIZE_UNKNOWN - 1, 7).is_size_known());
+    }
+
+    #[test]
     fn percent_edges() {
         let max = u64::MAX;
         assert_eq!(ReplyProgress::new(max - 1, max - 2).percent(), Ok(99));

@@ -23,14 +23,15 @@ fn after_includes() -> String {
  * bgprogress: the Windows BITS / Delivery Optimization job-progress structures
  * (BG_JOB_PROGRESS, BG_FILE_PROGRESS, BG_JOB_REPLY_PROGRESS, BG_FILE_RANGE) with their
  * documented layouts and rules, on any platform: check, fill, aggregate and format them,
- * and track a live job from many threads (bg_tracker).
+ * and track a live job from many threads (bg_tracker); publish a tracker for the user's other
+ * processes to read (bg_tracker_publish, bg_job_open: on Unix and Windows, BG_ERR_IO elsewhere).
  *
  * Conventions, for every function below:
  * - Results. A function that can fail returns a bg_result: BG_OK (0) or an error, whose
  *   English sentence bg_result_message gives; each function lists its errors. The
  *   predicates (bg_*_is_*), bg_version, bg_result_message, bg_job_progress_format and
- *   bg_tracker_free cannot fail and return their answer directly; bg_tracker_new returns
- *   NULL when memory cannot be allocated.
+ *   bg_tracker_free, bg_publication_close, bg_job_close and bg_last_os_error cannot fail and
+ *   return their answer directly; bg_tracker_new returns NULL when memory cannot be allocated.
  * - Outputs are written only on BG_OK; on an error every output is left as it was, and a
  *   mutator changes nothing (all or nothing).
  * - NULL. A pointer a function needs gives BG_ERR_NULL_POINTER when NULL; bg_tracker_free,
@@ -38,8 +39,9 @@ fn after_includes() -> String {
  * - Overlap and alignment. Inputs are read by value before any output is written, so an
  *   output may overlap an input, and structs and arrays may be at any alignment (a
  *   misaligned array is copied).
- * - Memory. Nothing allocates but bg_tracker_new, bg_file_ranges_total (its overlap check)
- *   and a misaligned array's copy; nothing keeps a pointer past the call.
+ * - Memory. Nothing allocates but bg_tracker_new, bg_tracker_publish, bg_job_open, the
+ *   published jobs' calls, bg_file_ranges_total (its overlap check) and a misaligned array's
+ *   copy; nothing keeps a pointer past the call.
  * - Threads. The struct helpers work on the caller's memory only: call them from any
  *   thread, as long as no other thread writes the same struct meanwhile. A bg_tracker may be
  *   updated and read by any number of threads at once (see bg_tracker for signals and fork).

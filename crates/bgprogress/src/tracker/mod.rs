@@ -39,12 +39,14 @@
 //!
 //! # Rate and ETA
 //!
-//! [`Tracker::rate`] is the average speed (bytes added per second; rewinds do not count) since
-//! the last change of speed, and [`Tracker::eta`] a countdown filtered from it; the estimator
-//! ([`rate`]) samples the counts on a fixed 100 ms grid of the tracker's own clock from the
-//! looks that `rate` and `eta` take, so updates never read the clock and the figures do not
-//! depend on who looks when. `make bench-eta` compares it with the estimators of other
-//! progress libraries on synthetic transfers.
+//! [`Tracker::rate`] is a long-run speed (bytes added per second; rewinds do not count) that
+//! follows a faster link at once and believes a slower one only when the change is large and
+//! sustained, and [`Tracker::eta`] a countdown filtered from it; the estimator ([`rate`])
+//! samples the counts on a fixed 100 ms grid of the tracker's own clock from the looks that
+//! `rate` and `eta` take, so updates never read the clock and the figures do not depend on
+//! who looks when, beyond the interpolation between two looks. `make bench-eta` compares it
+//! with the "time left" of curl, wget, tqdm and indicatif on recorded traces of real links and
+//! on synthetic transfers (`docs/eta.md`).
 //!
 //! The tracker needs 64-bit atomics: on targets without them the crate builds without it.
 
@@ -58,6 +60,7 @@ mod interleavings;
 mod models;
 mod latch;
 mod mailbox;
+mod published;
 mod queue;
 mod rate;
 mod sync;
@@ -72,8 +75,9 @@ use contention::{forced, Point};
 use counts::{Counts, JobCells, Op, WriterCounts};
 use latch::{Latch, WriteGuard};
 use mailbox::Mailbox;
+use published::Published;
 use queue::Queue;
-use rate::Estimator;
+pub(crate) use rate::Estimator;
 use sync::{AtomicU64, Mutex, MutexGuard, Ordering};
 
 use crate::{Error, JobProgress, SIZE_UNKNOWN};
@@ -104,6 +108,8 @@ const _: () = assert!(core::mem::size_of::<Hot>() == 64);
 #[repr(C, align(64))]
 struct Cold {
     counts: WriterCounts,
+    /// The job file that commits are also written to, once published.
+    published: Published,
 }
 
 /// Who waits for the lock's holder: starved writers' updates and beaten readers' requests.
@@ -215,6 +221,7 @@ impl<C: Clock> Tracker<C> {
             },
             cold: Cold {
                 counts: WriterCounts::new(),
+                published: Published::new(),
             },
             waiting: Waiting {
                 queue: Queue::new(),
@@ -325,11 +332,16 @@ impl<C: Clock> Tracker<C> {
     /// Stores `new` in the other copy (and what changed of the rest) and commits.
     #[inline(always)]
     fn commit(&self, guard: WriteGuard<'_>, old: &Counts, new: &Counts) {
-        self.hot.copies[guard.target()].store(&new.job());
+        let job = new.job();
+        self.hot.copies[guard.target()].store(&job);
         if new.added != old.added {
             self.hot.added.store(new.added, Ordering::Relaxed);
         }
         self.cold.counts.store_changes(old, new);
+        #[cfg(all(any(unix, windows), not(loom)))]
+        if let Some(published) = self.cold.published.get() {
+            published.commit(&job, new.added);
+        }
         drop(guard);
     }
 
@@ -480,20 +492,67 @@ impl<C: Clock> Tracker<C> {
         self.update(Op::RewindBytes(n))
     }
 
-    /// Bytes per second: the average since the last change of speed (measured on a 100 ms
-    /// grid of the tracker's clock from the looks that `rate` and `eta` take): steady while the speed is, following a new speed within a
-    /// few seconds, and falling slowly through a stall (never to 0 once bytes came).
+    /// Publishes the tracker under `name` for other processes of the user (see
+    /// [`JobView`](crate::JobView) and the module [`publish`](crate::publish)): its current
+    /// state at once, then every committed update, written by the committing writer as part
+    /// of the commit. The job's state starts as
+    /// [`JOB_STATE_TRANSFERRING`](crate::JOB_STATE_TRANSFERRING). Errors:
+    /// [`Error::InvalidName`]; [`Error::Exists`] when a live publisher holds the name (a
+    /// stale one is replaced) or this tracker is published already (under any name);
+    /// [`Error::Permission`] for the jobs directory ([`jobs_dir`](crate::jobs_dir)) or a
+    /// symbolic link or another user's file at the name; [`Error::Io`] (on systems other than
+    /// Unix, always).
+    pub fn publish(&self, name: &str) -> Result<crate::Publication, Error> {
+        crate::check_job_name(name)?;
+        #[cfg(all(any(unix, windows), not(loom)))]
+        {
+            use std::sync::Arc;
+            let shared = Arc::new(crate::publish::Shared::create(
+                name,
+                &self.snapshot(),
+                self.hot.added.load(Ordering::Acquire),
+            )?);
+            let guard = loop {
+                if let Some(guard) = self.hot.latch.try_write() {
+                    break guard;
+                }
+                std::thread::yield_now();
+            };
+            if self.cold.published.get().is_some_and(|p| !p.is_closed()) {
+                guard.abort();
+                return Err(Error::Exists); // `shared` closes and removes its new file
+            }
+            // The state as of now (writers may have committed since the snapshot), then every
+            // later commit.
+            let job = self.hot.copies[guard.current()].load(Ordering::Relaxed);
+            shared.commit(&job, self.hot.added.load(Ordering::Relaxed));
+            let old = self.cold.published.install(Arc::clone(&shared));
+            guard.abort();
+            drop(old);
+            Ok(crate::Publication { shared })
+        }
+        #[cfg(not(all(any(unix, windows), not(loom))))]
+        Err(Error::Io)
+    }
+
+    /// Bytes per second, measured on a 100 ms grid of the tracker's clock from the looks
+    /// that `rate` and `eta` take: the larger of the average since the segment began (the
+    /// first byte, the last believed change of speed, or the end of a stall of more than
+    /// 10 s) and a fading average of the same segment that weighs its recent part most. A
+    /// faster link is followed within seconds; a slower one is believed when the change is at
+    /// least 1.8x, far out of the link's own swings and sustained (a new segment starts);
+    /// through a stall the rate falls slowly, never to 0 once bytes came.
     /// [`Error::NotEnoughData`] until a byte was added and [`RATE_MIN_SPAN`] has passed.
     pub fn rate(&self) -> Result<f64, Error> {
         self.look(|_| ()).and_then(|w| w.rate())
     }
 
     /// Seconds until every byte is in: a countdown (one second less per second) pulled
-    /// towards the remaining bytes divided by [`rate`](Self::rate); `0.0` when nothing
-    /// remains. Through a stall it grows but stays finite; after a stall of more than 10 s
-    /// the first seconds of new bytes count at the speed from before it. Errors:
-    /// [`Error::SizeUnknown`] when the size is unknown (checked before the rate), then the
-    /// rate's.
+    /// towards the remaining bytes divided by [`rate`](Self::rate) with a 3 s time constant;
+    /// `0.0` when nothing remains. Through a stall it grows but stays finite; after a stall
+    /// of more than 10 s the first second of new bytes counts at the speed from before it.
+    /// Errors: [`Error::SizeUnknown`] when the size is unknown (checked before the rate),
+    /// then the rate's.
     pub fn eta(&self) -> Result<f64, Error> {
         let mut remaining = None;
         let window = self.look(|job| remaining = Some(job.remaining_bytes()))?;
