@@ -21,7 +21,7 @@ CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wpedantic -Werror
 
 .PHONY: version all lib man header header-check test check rust-test lint loom clean install uninstall \
-        demo examples-test consumer-test sanitize valgrind helgrind forced-lib stress miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench bench-eta windows windows-i686 install-windows windows-test conan-test cross-test publish-test cli cli-test mutants mutants-changed
+        demo examples-test consumer-test sanitize valgrind helgrind forced-lib stress miri fuzz fuzz-short abi-check abi-baseline msrv publish-check abi-matrix bench bench-eta windows windows-i686 install-windows windows-test conan-test cross-test publish-test cli cli-test mutants mutants-changed mutants-core mutants-ffi
 
 # `make` builds; it does not rewrite the committed header (`make header` does, and the
 # tests fail when it is stale). The man pages come too where Doxygen is installed.
@@ -315,21 +315,35 @@ windows-test: windows windows-i686
 cross-test:
 	c-tests/cross/run.sh
 
-# Mutation testing with cargo-mutants (cargo install cargo-mutants): not in make test (tens
-# of minutes). `mutants` mutates the core (its tests) and the FFI (with the C tests, through
-# the c-tests crate, as its test suite); `mutants-changed` only the code that the diff from
-# BASE (default: origin/main, else HEAD) to the working tree touches.
-MUTANTS_ARGS ?= --timeout-multiplier 3 -j 1
+# Mutation testing with cargo-mutants (cargo install cargo-mutants): not in make test (hours
+# on 2 cores). `mutants` mutates the core (its tests) and the FFI (with the C tests, through
+# the c-tests crate, as its test suite), in the halves mutants-core and mutants-ffi, and
+# prints a table per file; FILES='a.rs b.rs' limits a half to those files, SHARD=k/n to one
+# shard of its mutants. `mutants-changed` mutates only the code that the diff from BASE
+# (default: origin/main, else HEAD) to the working tree touches. .cargo/mutants.toml lists the equivalent mutants left out, each with its reason.
+MUTANTS_ARGS ?= --timeout-multiplier 3 --minimum-test-timeout 20 -j 1
+MUTANTS_ENV := PROPTEST_CASES=256
+MUTANTS_SELECT := $(foreach f,$(FILES),-f $(f)) $(if $(SHARD),--shard $(SHARD))
 BASE ?= $(shell git rev-parse --verify -q origin/main >/dev/null && echo origin/main || echo HEAD)
-mutants:
-	cargo mutants $(MUTANTS_ARGS) -p bgprogress --output $(BUILD)/mutants-core
-	cargo mutants $(MUTANTS_ARGS) -p bgprogress-ffi --test-package bgprogress-c-tests \
-	  --output $(BUILD)/mutants-ffi
+# cargo-mutants exits with 2 when a mutant survived (make fails) and 3 when one timed out
+# (the tests noticed it by hanging); the table is printed either way.
+mutants: mutants-core mutants-ffi
+mutants-core:
+	@mkdir -p $(BUILD)/mutants-core
+	$(MUTANTS_ENV) cargo mutants $(MUTANTS_ARGS) $(MUTANTS_SELECT) -p bgprogress \
+	  --output $(BUILD)/mutants-core; rc=$$?; tools/mutants-summary.sh $(BUILD)/mutants-core; [ $$rc = 0 ] || [ $$rc = 3 ]
+mutants-ffi:
+	@mkdir -p $(BUILD)/mutants-ffi
+	$(MUTANTS_ENV) cargo mutants $(MUTANTS_ARGS) $(MUTANTS_SELECT) -p bgprogress-ffi \
+	  --test-package bgprogress-ffi,bgprogress-c-tests --output $(BUILD)/mutants-ffi; rc=$$?; \
+	  tools/mutants-summary.sh $(BUILD)/mutants-ffi; [ $$rc = 0 ] || [ $$rc = 3 ]
 
 mutants-changed:
-	@mkdir -p $(BUILD)
+	@mkdir -p $(BUILD)/mutants-changed
 	git diff $(BASE) > $(BUILD)/changes.diff
-	cargo mutants $(MUTANTS_ARGS) --in-diff $(BUILD)/changes.diff --output $(BUILD)/mutants-changed
+	$(MUTANTS_ENV) cargo mutants $(MUTANTS_ARGS) --in-diff $(BUILD)/changes.diff \
+	  --output $(BUILD)/mutants-changed; rc=$$?; tools/mutants-summary.sh $(BUILD)/mutants-changed; \
+	  [ $$rc = 0 ] || [ $$rc = 3 ]
 
 # The Conan 2 recipe (conanfile.py), built by conan create and consumed by its test_package
 # through CMakeDeps, shared and static, in a private Conan home under build/ and without

@@ -38,8 +38,8 @@ pub(crate) fn exact_percent(num: u64, den: u64) -> u32 {
 #[cold]
 #[inline(never)]
 fn exact_percent_large(num: u64, den: u64) -> u32 {
+    let mut q = percent_estimate(num, den);
     let (target, den) = (u128::from(num) * 100, u128::from(den));
-    let mut q = (num as f64 / den as f64 * 100.0) as u128;
     while q * den > target {
         q -= 1;
     }
@@ -47,6 +47,13 @@ fn exact_percent_large(num: u64, den: u64) -> u32 {
         q += 1;
     }
     q as u32
+}
+
+/// A guess at `floor(num * 100 / den)` for `num <= den`, off by at most one, which
+/// [`exact_percent_large`] corrects.
+#[inline]
+fn percent_estimate(num: u64, den: u64) -> u128 {
+    (num as f64 / den as f64 * 100.0) as u128
 }
 
 /// `num / den` in `[0.0, 1.0]`: 1.0 only when `num == den`, above 0.0 whenever `num > 0`.
@@ -96,6 +103,24 @@ mod tests {
             let num = num.min(den);
             let want = (u128::from(num) * 100 / u128::from(den)) as u32;
             assert_eq!(exact_percent(num, den), want, "{num} / {den}");
+        }
+    }
+
+    /// The floating-point guess of the large path is off by at most one, so that its
+    /// correction takes a step at most.
+    #[test]
+    fn the_percent_estimate_is_off_by_at_most_one() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let den = x | (1 << 63);
+            for num in [den, den - 1, den / 2, den / 3 * 2, x % den, MAX / 100 + 1] {
+                let want = u128::from(num) * 100 / u128::from(den);
+                let got = percent_estimate(num, den);
+                assert!(got.abs_diff(want) <= 1, "{num} / {den}: {got}, not {want}");
+            }
         }
     }
 

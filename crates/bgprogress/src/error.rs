@@ -89,3 +89,17 @@ impl fmt::Display for Error {
 
 #[cfg(feature = "std")]
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Display writes each error's message, and nothing else.
+    #[test]
+    fn display_is_the_message() {
+        for e in Error::ALL {
+            assert_eq!(e.to_string(), e.message(), "{e:?}");
+            assert!(!e.message().is_empty(), "{e:?}");
+        }
+    }
+}

@@ -335,6 +335,13 @@ mod tests {
         }
     }
 
+    /// The names that `make bench` prints beside each kernel's row.
+    #[test]
+    fn kernels_have_their_names() {
+        let names = Kernel::ALL.map(Kernel::name);
+        assert_eq!(names, ["scalar", "AVX2", "AVX-512"]);
+    }
+
     #[test]
     fn empty_set_is_an_empty_job() {
         assert_eq!(JobProgress::from_files(&[]), Ok(JobProgress::default()));

@@ -120,8 +120,17 @@ fn parse_size(text: &str) -> (u128, u128) {
     (low.max(unit), high.min(unit * 1024 - 1))
 }
 
+/// 4096 cases per property, or `PROPTEST_CASES` when it is set (`make mutants` sets fewer,
+/// since it runs the tests once per mutant).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(4096)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4096))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn validate_matches_the_model(p in job()) {

@@ -383,3 +383,28 @@ pub fn prune() -> Result<u32, Error> {
     #[cfg(not(any(unix, windows)))]
     return Err(Error::Io);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error as IoError, ErrorKind};
+
+    /// A missing file is NotFound, a refused one Permission, anything else Io; the code
+    /// behind each is kept for last_os_error (0 when the error has none).
+    #[test]
+    fn os_errors_are_mapped_and_their_codes_kept() {
+        assert_eq!(
+            os_error(&IoError::from(ErrorKind::NotFound)),
+            Error::NotFound
+        );
+        assert_eq!(last_os_error(), 0);
+        assert_eq!(
+            os_error(&IoError::from(ErrorKind::PermissionDenied)),
+            Error::Permission
+        );
+        assert_eq!(os_error(&IoError::from_raw_os_error(28)), Error::Io);
+        assert_eq!(last_os_error(), 28);
+        assert_eq!(os_error(&IoError::from(ErrorKind::Other)), Error::Io);
+        assert_eq!(last_os_error(), 0);
+    }
+}

@@ -54,7 +54,7 @@ use crate::Error;
 /// The shortest span that [`Tracker::rate`](crate::Tracker::rate) measures over: 100 ms.
 pub const RATE_MIN_SPAN: Duration = Duration::from_millis(100);
 
-/// The step of the estimator's grid, in seconds.
+/// The step of the estimator's grid, in seconds: [`RATE_MIN_SPAN`].
 const GRID: f64 = 0.1;
 /// Grid points per second.
 const PER_SECOND: u64 = 10;
@@ -70,10 +70,12 @@ const CHANGE_RATIO: f64 = 1.8;
 const CHANGE_SIGMAS: f64 = 6.0;
 /// ... on this many grid points in a row (2 s).
 const SUSTAIN: u32 = 20;
-/// No byte for this long (s) is a gap: no change is looked for while one is in the recent span.
-const GAP: f64 = 1.0;
-/// No byte for this long (s) and then bytes: a stall ended, a new segment starts.
-const STALL: f64 = 10.0;
+/// No byte for this many grid steps (1 s) is a gap: no change is looked for while one is in
+/// the recent span.
+const GAP: u64 = 10;
+/// No byte for more than this many grid steps (10 s) and then bytes: a stall ended, a new
+/// segment starts.
+const STALL: u64 = 100;
 /// Seconds of the speed before a stall that weigh on the segment after it.
 const PRIOR_SECONDS: f64 = 1.0;
 /// The fading average's memory, as a fraction of the segment's age.
@@ -108,6 +110,14 @@ impl Spread {
     }
 }
 
+/// Whether two positive means differ by a change of speed: one is more than
+/// [`CHANGE_RATIO`] times the other, and the logarithm of their ratio more than
+/// [`CHANGE_SIGMAS`] times `sd`, the deviation of the logarithms of the link's block rates.
+fn is_change(a: f64, b: f64, sd: f64) -> bool {
+    let (lo, hi) = (a.min(b), a.max(b));
+    hi > CHANGE_RATIO * lo && (hi / lo).ln() > CHANGE_SIGMAS * sd
+}
+
 /// The estimator's state: see the module documentation.
 #[derive(Debug)]
 pub(crate) struct Estimator {
@@ -126,10 +136,10 @@ pub(crate) struct Estimator {
     fading: Option<f64>,
     /// The logarithms of the segment's block rates, before the recent span.
     blocks: Spread,
-    /// The time of the newest grid step that brought bytes, once any did.
-    last_bytes_t: Option<f64>,
-    /// When bytes came again after the newest gap, if there was one.
-    gap_end_t: Option<f64>,
+    /// The newest grid point whose step brought bytes, once any did.
+    last_bytes: Option<u64>,
+    /// The grid point after which bytes came again after the newest gap, if there was one.
+    gap_end: Option<u64>,
     /// Grid points in a row on which the recent span was a change.
     held: u32,
     /// The newest observation: time, bytes (as a float, from the wrapping counter), counter.
@@ -154,8 +164,8 @@ impl Estimator {
             prior: None,
             fading: None,
             blocks: Spread::default(),
-            last_bytes_t: None,
-            gap_end_t: None,
+            last_bytes: None,
+            gap_end: None,
             held: 0,
             obs_t: t,
             obs_b: 0.0,
@@ -174,13 +184,11 @@ impl Estimator {
         let t = now.as_secs_f64();
         let b = self.obs_b + added.wrapping_sub(self.obs_added) as f64;
         let (t_prev, b_prev) = (self.obs_t, self.obs_b);
+        // A grid point is due only after the previous look's (which filled the grid up to
+        // its time), so t > t_prev in the loop.
         while self.newest_t + GRID <= t + 1e-9 {
             let gt = self.newest_t + GRID;
-            let gb = if t > t_prev {
-                b_prev + (b - b_prev) * ((gt - t_prev) / (t - t_prev)).min(1.0)
-            } else {
-                b
-            };
+            let gb = b_prev + (b - b_prev) * ((gt - t_prev) / (t - t_prev)).min(1.0);
             // The bytes that remained at that grid point, the total being what it is now.
             let rem = remaining.map(|r| r as f64 + (b - gb));
             self.push(gt, gb, rem);
@@ -200,30 +208,38 @@ impl Estimator {
         self.newest_t = t;
         self.ring[(self.newest % RING as u64) as usize] = bytes;
         let inc = bytes - previous;
-        if self.last_bytes_t.is_none() {
+        // Whether a segment started at the previous point (it then took this one in).
+        let mut started = false;
+        if self.last_bytes.is_none() {
             if inc <= 0.0 {
                 // Nothing yet: the segment starts at the first bytes.
                 self.start_segment(self.newest, None);
                 return;
             }
             self.start_segment(self.newest - 1, None);
+            started = true;
         }
         if inc > 0.0 {
-            if let Some(last) = self.last_bytes_t {
-                let quiet = t - last - GRID;
+            if let Some(last) = self.last_bytes {
+                // The grid steps without a byte before this one.
+                let quiet = self.newest - last - 1;
                 if quiet > STALL {
                     // Bytes again after a stall: a new segment, with the speed before it.
-                    let before = (bytes - inc - self.seg_b) / (last - self.seg_t).max(GRID);
+                    let span = (last - self.seg).max(1) as f64 * GRID;
+                    let before = (bytes - inc - self.seg_b) / span;
                     self.start_segment(self.newest - 1, Some(before).filter(|r| *r > 0.0));
+                    started = true;
                 }
-                if quiet >= GAP - 1e-9 {
-                    self.gap_end_t = Some(t - GRID);
+                if quiet >= GAP {
+                    self.gap_end = Some(self.newest - 1);
                 }
             }
-            self.last_bytes_t = Some(t);
+            self.last_bytes = Some(self.newest);
         }
-        self.take(self.newest);
-        self.look_for_a_change(t);
+        if !started {
+            self.take(self.newest);
+        }
+        self.look_for_a_change();
         self.filter(remaining);
     }
 
@@ -266,11 +282,10 @@ impl Estimator {
     }
 
     /// Compares the last [`SHORT`] with the rest of the segment (see the module doc).
-    fn look_for_a_change(&mut self, t: f64) {
-        let len = self.newest - self.seg;
-        let recent_span = SHORT as f64 * GRID;
-        let flowing = self.last_bytes_t.is_some_and(|last| t - last < GAP)
-            && self.gap_end_t.map_or(true, |end| t - end >= recent_span);
+    fn look_for_a_change(&mut self) {
+        let (len, now) = (self.newest - self.seg, self.newest);
+        let flowing = self.last_bytes.is_some_and(|last| now - last < GAP)
+            && self.gap_end.map_or(true, |end| now - end >= SHORT);
         if len < MIN_SEGMENT || !flowing {
             self.held = 0;
             return;
@@ -278,9 +293,10 @@ impl Estimator {
         let split_b = self.bytes_at(self.newest - SHORT);
         let recent = (self.bytes_at(self.newest) - split_b) / SHORT as f64;
         let before = (split_b - self.seg_b) / (len - SHORT) as f64;
-        let (lo, hi) = (recent.min(before), recent.max(before));
-        let change =
-            lo > 0.0 && hi > CHANGE_RATIO * lo && (hi / lo).ln() > CHANGE_SIGMAS * self.blocks.sd();
+        // Both means are positive: bytes came in the last GAP points (flowing), and in the
+        // segment's first point (a segment starts before bytes, or, after a change, at most
+        // a few seconds before bytes the change test saw, far less than the rest's span).
+        let change = is_change(recent, before, self.blocks.sd());
         self.held = if change { self.held + 1 } else { 0 };
         if self.held >= SUSTAIN {
             let at = (self.best_split() + PER_SECOND).min(self.newest - 1);
@@ -291,12 +307,15 @@ impl Estimator {
         }
     }
 
-    /// The grid point of the last `2 * SHORT` after which the mean changed the most.
+    /// The grid point of the last `2 * SHORT` after which the mean changed the most (the
+    /// split that fits the segment's increments best with two means).
     fn best_split(&self) -> u64 {
         let end = self.newest;
-        let lo = (self.seg + 1).max(end.saturating_sub(2 * SHORT));
+        // The segment's first point, if in the window, has no points before it: its score is
+        // 0 / 0, NaN, which never compares above the best.
+        let lo = self.seg.max(end.saturating_sub(2 * SHORT));
         let (b0, b_end) = (self.seg_b, self.bytes_at(end));
-        let mut best = (f64::NEG_INFINITY, end - SHORT);
+        let mut best = (f64::NEG_INFINITY, lo);
         for i in lo..end.saturating_sub(1) {
             let (n1, n2) = ((i - self.seg) as f64, (end - i) as f64);
             let bi = self.bytes_at(i);
@@ -311,7 +330,10 @@ impl Estimator {
 
     /// The segment's rate at time `t` with `bytes` in: the larger of its plain average up to
     /// then (with the prior after a stall) and its fading average at the newest grid point.
-    fn segment_rate(&self, t: f64, bytes: f64) -> Option<f64> {
+    /// Asked only once bytes came: a segment begins a grid step ([`RATE_MIN_SPAN`]) or more
+    /// before a grid point that brought bytes, or with a positive prior, so the average is
+    /// positive and over at least a grid step.
+    fn segment_rate(&self, t: f64, bytes: f64) -> f64 {
         let w = if self.prior.is_some() {
             PRIOR_SECONDS
         } else {
@@ -319,20 +341,16 @@ impl Estimator {
         };
         let num = (bytes - self.seg_b) + self.prior.unwrap_or(0.0) * w;
         let den = (t - self.seg_t) + w;
-        let average = (den >= RATE_MIN_SPAN.as_secs_f64() - 1e-9 && num > 0.0).then(|| num / den);
-        let fading = self.fading.filter(|r| *r > 0.0);
-        match (average, fading) {
-            (Some(a), Some(f)) => Some(a.max(f)),
-            (a, f) => a.or(f),
-        }
+        let average = num / den;
+        self.fading.map_or(average, |f| average.max(f))
     }
 
     /// One step of the countdown filter at the newest grid point.
     fn filter(&mut self, remaining: Option<f64>) {
-        let rate = self.segment_rate(self.newest_t, self.bytes_at(self.newest));
-        let (Some(rate), Some(remaining)) = (rate, remaining) else {
+        let Some(remaining) = remaining else {
             return;
         };
+        let rate = self.segment_rate(self.newest_t, self.bytes_at(self.newest));
         let t = self.newest_t;
         let raw = remaining / rate;
         self.filtered = Some(match self.filtered {
@@ -351,11 +369,10 @@ impl Estimator {
 
     /// Bytes per second at the last observation (see the module documentation).
     pub(crate) fn rate(&self) -> Result<f64, Error> {
-        if self.last_bytes_t.is_none() {
+        if self.last_bytes.is_none() {
             return Err(Error::NotEnoughData);
         }
-        self.segment_rate(self.obs_t, self.obs_b)
-            .ok_or(Error::NotEnoughData)
+        Ok(self.segment_rate(self.obs_t, self.obs_b))
     }
 
     /// Seconds until the `remaining` bytes are in, from the countdown filter at the last
@@ -402,7 +419,7 @@ mod tests {
                     Some(remaining),
                 );
                 out.push((t, e.rate(), e.eta(remaining), end - t));
-                if e.last_bytes_t.is_some() {
+                if e.last_bytes.is_some() {
                     match first {
                         None => first = Some(e.seg),
                         Some(seg) if seg != e.seg => {
@@ -567,6 +584,329 @@ mod tests {
             );
         }
     }
+    /// Welford's mean and sample deviation, exactly: 2, 4, 4, 4, 5, 5, 7, 9 have mean 5 and
+    /// squared deviations summing to 32; one value has no deviation.
+    #[test]
+    fn the_spread_is_the_sample_deviation() {
+        let mut s = Spread::default();
+        for x in [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0] {
+            s.add(x);
+        }
+        assert_eq!((s.n, s.mean, s.m2), (8.0, 5.0, 32.0));
+        assert_eq!(s.sd(), (32.0f64 / 7.0).sqrt());
+        let mut one = Spread::default();
+        one.add(3.0);
+        assert_eq!(one.sd(), 0.0);
+    }
+
+    /// Feeds `e` a grid point at a time: `rate` bytes per second for `seconds`, with
+    /// `remaining` bytes left at the end of each step.
+    fn feed(e: &mut Estimator, t: &mut f64, added: &mut u64, seconds: f64, rate: f64, total: u64) {
+        for _ in 0..(seconds / GRID).round() as usize {
+            *t += GRID;
+            *added += (rate * GRID).round() as u64;
+            e.observe(Duration::from_secs_f64(*t), *added, Some(total - *added));
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    /// A clean step from 1 to 4 MB/s after 20 s, exactly: the 8 s recent mean exceeds 1.8
+    /// times the rest's after 22 steps (1 + 3k/80 > 1.8), and holds for 2 s (20 points), so at
+    /// 24.1 s a segment starts a second after the step (21.0 s); its rate is the new speed
+    /// and the ETA the truth, at once. One grid point earlier nothing had started.
+    #[test]
+    fn a_clean_step_starts_a_segment_on_time() {
+        let total = 140_000_000;
+        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+        feed(&mut e, &mut t, &mut added, 20.0, MB, total);
+        feed(&mut e, &mut t, &mut added, 4.0, 4.0 * MB, total);
+        assert_eq!(e.seg, 0, "no change believed at {t}");
+        // The plain average is 36 MB in 24 s; the fading one, weighted to the recent 4 MB/s,
+        // is above it.
+        let rate = e.rate().unwrap();
+        assert!(rate > 1.5 * MB && rate < 4.0 * MB, "{rate}");
+        feed(&mut e, &mut t, &mut added, 0.1, 4.0 * MB, total);
+        assert_eq!(e.seg, 210, "at {t}");
+        assert!(close(e.seg_t, 21.0), "{}", e.seg_t);
+        assert!(close(e.rate().unwrap(), 4.0 * MB), "{:?}", e.rate());
+        let eta = e.eta(total - added).unwrap();
+        assert!(close(eta, 25.9), "{eta}");
+    }
+
+    /// A link that swings needs a larger step: with block rates alternating between 1 and
+    /// 1.5 MB/s, a step to 2.5x their mean is within six deviations of their logarithms and
+    /// starts nothing, where the same step on a steady link does.
+    #[test]
+    fn a_step_within_the_links_swings_is_not_a_change() {
+        let mut swinging = Vec::new();
+        for i in 0..10 {
+            swinging.extend(steps(2.0, if i % 2 == 0 { MB } else { 1.5 * MB }));
+        }
+        swinging.extend(steps(20.0, 3.1 * MB));
+        assert!(run(&swinging, 1).1.is_empty());
+        let mut steady = steps(20.0, 1.25 * MB);
+        steady.extend(steps(20.0, 3.1 * MB));
+        assert_eq!(run(&steady, 1).1.len(), 1);
+    }
+
+    /// The countdown filter, exactly: on a steady link the ETA is the truth; when the
+    /// remaining bytes jump by half, it moves a fraction 1 - e^(-0.1/3) of the way to the new
+    /// figure per grid point; when they fall below half, it takes the new figure at once.
+    #[test]
+    fn the_countdown_filter_moves_by_its_gain() {
+        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+        let total = 100_000_000;
+        feed(&mut e, &mut t, &mut added, 20.0, MB, total);
+        let remaining = total - added; // 80 MB: 80 s at 1 MB/s
+        assert!(close(e.eta(remaining).unwrap(), 80.0));
+        // 120 MB remain at the next grid point: the figure is 120 s, the countdown 79.9 s.
+        t += GRID;
+        added += 100_000;
+        e.observe(Duration::from_secs_f64(t), added, Some(120_000_000));
+        let gain = 1.0 - (-GRID / FILTER_SECONDS).exp();
+        let want = 79.9 + gain * (120.0 - 79.9);
+        assert!(
+            close(e.eta(120_000_000).unwrap(), want),
+            "{:?} {want}",
+            e.eta(0)
+        );
+        // Then 10 MB: 10 s, less than half the countdown, so taken at once.
+        t += GRID;
+        added += 100_000;
+        e.observe(Duration::from_secs_f64(t), added, Some(10_000_000));
+        assert!(close(e.eta(10_000_000).unwrap(), 10.0), "{:?}", e.eta(0));
+        // Between grid points the countdown counts down.
+        e.observe(
+            Duration::from_secs_f64(t + 0.05),
+            added + 50_000,
+            Some(9_950_000),
+        );
+        assert!(close(e.eta(9_950_000).unwrap(), 9.95), "{:?}", e.eta(0));
+    }
+
+    /// Through a stall the rate is the segment's plain average, bytes over all the time since
+    /// it began (the fading average falls faster); after a stall of more than 10 s a segment
+    /// starts at the first new bytes, weighted with one second at the speed before.
+    #[test]
+    fn a_stall_slows_the_average_and_a_long_one_starts_a_segment() {
+        let total = 100_000_000;
+        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+        feed(&mut e, &mut t, &mut added, 20.0, MB, total);
+        feed(&mut e, &mut t, &mut added, 10.0, 0.0, total);
+        assert!(close(e.rate().unwrap(), 20.0 * MB / 30.0), "{:?}", e.rate());
+        assert_eq!(e.seg, 0);
+        feed(&mut e, &mut t, &mut added, 5.0, 0.0, total);
+        feed(&mut e, &mut t, &mut added, 0.5, 2.0 * MB, total);
+        assert_eq!(e.seg, 350, "the segment starts where bytes came again");
+        assert!(e.prior.is_some_and(|p| close(p, MB)), "{:?}", e.prior);
+        // The plain average: 1 MB in 0.5 s, plus 1 s at 1 MB/s: 2 MB in 1.5 s. The fading
+        // average starts at the prior and takes each 2 MB/s point with weight 1 / (0.3 n),
+        // n counting the prior's 10 points.
+        let mut fading = MB;
+        for n in 11..=15 {
+            fading += (1.0 / (MEMORY * n as f64)) * (2.0 * MB - fading);
+        }
+        let average = 2.0 * MB / 1.5;
+        assert!(fading > average);
+        assert!(close(e.rate().unwrap(), fading), "{:?} {fading}", e.rate());
+    }
+
+    /// The plain average needs 100 ms of the segment: the first grid point with bytes gives
+    /// it; before, only the fading average answers.
+    #[test]
+    fn the_first_rate_comes_from_the_first_grid_step() {
+        let mut e = Estimator::new(Duration::ZERO);
+        e.observe(Duration::from_millis(100), 50_000, Some(950_000));
+        assert!(close(e.rate().unwrap(), 500_000.0), "{:?}", e.rate());
+        assert!(close(e.eta(950_000).unwrap(), 1.9), "{:?}", e.eta(0));
+        // Halfway to the next grid point, the plain average over 150 ms of 80 kB.
+        e.observe(Duration::from_millis(150), 80_000, Some(920_000));
+        assert!(close(e.rate().unwrap(), 80_000.0 / 0.15), "{:?}", e.rate());
+    }
+
+    /// Feeds `e` grid point by grid point from `rates` (bytes per second, one per 100 ms) and
+    /// answers the grid point at which the segment first changed, if it did.
+    fn first_change(rates: &[f64]) -> Option<(u64, u64)> {
+        let total = rates.iter().map(|r| (r * GRID).round() as u64).sum::<u64>();
+        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+        let mut seg = None;
+        for r in rates {
+            feed(&mut e, &mut t, &mut added, GRID, *r, total);
+            match seg {
+                None if e.last_bytes.is_some() => seg = Some(e.seg),
+                Some(s) if s != e.seg => return Some((e.newest, e.seg)),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The change test's counts, exactly: a clean step is looked for once the segment has
+    /// [`MIN_SEGMENT`] points (180: 10 s at 1 MB/s, then 4 MB/s, is a change at once and
+    /// believed 20 points later, at 199); a new segment starts [`PER_SECOND`] points after
+    /// the step.
+    #[test]
+    fn a_change_is_looked_for_from_the_segments_minimum_length() {
+        let mut rates = steps(10.0, MB);
+        rates.extend(steps(20.0, 4.0 * MB));
+        assert_eq!(first_change(&rates), Some((199, 110)));
+    }
+
+    /// After a gap (a second or more without a byte) no change is looked for until the
+    /// recent span is clear of it: 20 s at 1 MB/s, 10 empty points, 2 s at 1 MB/s, then
+    /// 8 MB/s from point 231. The gap ends at 210, the recent span is clear of it at 290, and
+    /// the change, true by then, is believed 20 points later, at 309, with a segment from 240.
+    /// With 9 empty points there is no gap, and the change is believed as soon as it holds.
+    #[test]
+    fn a_gap_holds_the_change_test_back_for_the_recent_span() {
+        let transfer = |empty: usize| {
+            let mut rates = steps(20.0, MB);
+            rates.extend(vec![0.0; empty]);
+            rates.extend(steps(2.0, MB));
+            rates.extend(steps(20.0, 8.0 * MB));
+            first_change(&rates).unwrap()
+        };
+        assert_eq!(transfer(10), (309, 240));
+        // The step is a point earlier (230), and believed before the hold would have ended.
+        let (at, seg) = transfer(9);
+        assert!(at < 290, "{at}");
+        assert_eq!(seg, 239);
+    }
+
+    /// A change that would be believed on the tenth point of a gap is not: the gap has
+    /// begun (10 points without a byte), and no segment starts.
+    #[test]
+    fn no_change_is_believed_once_a_gap_has_begun() {
+        let mut rates = steps(20.0, MB);
+        rates.extend(steps(3.1, 4.0 * MB));
+        rates.extend(vec![0.0; 10]);
+        assert_eq!(first_change(&rates), None);
+        rates.truncate(rates.len() - 10);
+        rates.extend(steps(2.0, 4.0 * MB));
+        assert_eq!(first_change(&rates), Some((241, 210)));
+    }
+
+    /// A stall is more than [`STALL`] (100) points without a byte: after 100 the segment
+    /// goes on; after 101 one starts where the bytes came again.
+    #[test]
+    fn a_stall_is_more_than_a_hundred_empty_points() {
+        for (empty, want) in [(100, None), (101, Some((302, 301)))] {
+            let mut rates = steps(20.0, MB);
+            rates.extend(vec![0.0; empty]);
+            rates.extend(steps(1.0, MB));
+            assert_eq!(first_change(&rates), want, "{empty} empty points");
+        }
+    }
+
+    /// A new segment never starts after the newest point: when the best split is among the
+    /// last points (here a burst at 1 GB/s in the last three, on top of a clean step from 1
+    /// to 4 MB/s at 200 believed at 241), it starts at the point before the newest.
+    #[test]
+    fn a_split_among_the_last_points_starts_a_segment_before_the_newest() {
+        let mut rates = steps(20.0, MB);
+        rates.extend(steps(3.8, 4.0 * MB));
+        rates.extend(steps(0.3, 1000.0 * MB));
+        assert_eq!(first_change(&rates), Some((241, 240)));
+        // When no byte came after that point, it is the start of a gap: no segment.
+        let mut rates = steps(20.0, MB);
+        rates.extend(steps(3.7, 4.0 * MB));
+        rates.extend(steps(0.3, 1000.0 * MB));
+        rates.extend(steps(2.0, 0.0));
+        assert_eq!(first_change(&rates), None);
+    }
+
+    /// A small step is believed late and still split where it happened: from 1 to 1.9 MB/s
+    /// at 200, the recent mean passes 1.8 times the rest's 72 points later (1 + 0.9k/80 >
+    /// 1.8) and holds 20, so at 291 a segment starts at 210; the split is looked for over the
+    /// last 160 points.
+    #[test]
+    fn a_small_step_is_split_where_it_happened() {
+        let mut rates = steps(20.0, MB);
+        rates.extend(steps(20.0, 1.9 * MB));
+        assert_eq!(first_change(&rates), Some((291, 210)));
+    }
+
+    /// The split is the point of the last 160 (after the segment's first) that fits the
+    /// segment's increments best with one mean before it and one after: checked against the
+    /// sums of squared errors of every candidate, in a segment that began after a stall and
+    /// on a link that swings.
+    #[test]
+    fn the_best_split_fits_two_means_best() {
+        for seed in [0x2545_F491_4F6C_DD1D, 0x9E37_79B9_7F4A_7C15, 12345] {
+            let mut rates = steps(20.0, MB);
+            rates.extend(steps(11.0, 0.0));
+            rates.extend(swinging(30.0, MB, seed, 10));
+            let total = 1 << 40;
+            let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+            let mut bytes = vec![0u64];
+            for r in &rates {
+                feed(&mut e, &mut t, &mut added, GRID, *r, total);
+                bytes.push(added);
+            }
+            assert!(e.seg > 300, "a segment began after the stall: {}", e.seg);
+            let (seg, end) = (e.seg as usize, e.newest as usize);
+            let sse = |from: usize, to: usize| {
+                let x: Vec<f64> = (from + 1..=to)
+                    .map(|i| (bytes[i] - bytes[i - 1]) as f64)
+                    .collect();
+                let mean = x.iter().sum::<f64>() / x.len() as f64;
+                x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>()
+            };
+            let want = ((seg + 1).max(end - 160)..end - 1)
+                .min_by(|&a, &b| {
+                    (sse(seg, a) + sse(a, end)).total_cmp(&(sse(seg, b) + sse(b, end)))
+                })
+                .unwrap();
+            assert_eq!(e.best_split(), want as u64, "seed {seed:x}");
+        }
+    }
+
+    /// After a stall, when the new speed is lower than the one before, the plain average
+    /// with its prior (one second at the old speed) is the larger: 5 points at 0.5 MB/s after
+    /// 1 MB/s give (0.25 MB + 1 MB) / (0.5 s + 1 s).
+    #[test]
+    fn after_a_stall_the_average_weighs_one_second_of_the_old_speed() {
+        let total = 100_000_000;
+        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+        feed(&mut e, &mut t, &mut added, 20.0, MB, total);
+        feed(&mut e, &mut t, &mut added, 11.0, 0.0, total);
+        feed(&mut e, &mut t, &mut added, 0.5, 0.5 * MB, total);
+        assert!(e.prior.is_some());
+        let want = 1.25 * MB / 1.5;
+        assert!(close(e.rate().unwrap(), want), "{:?} {want}", e.rate());
+    }
+
+    /// The change test's two thresholds, exactly: 1.8 times, and six deviations of the
+    /// link's log block rates.
+    #[test]
+    fn a_change_is_large_and_far_out_of_the_links_swings() {
+        assert!(is_change(1.0, 1.81, 0.0) && is_change(1.81, 1.0, 0.0));
+        assert!(!is_change(1.0, 1.79, 0.0) && !is_change(1.79, 1.0, 0.0));
+        // ln 3 = 1.0986: over six deviations of 0.18, not of 0.19.
+        assert!(is_change(1.0, 3.0, 0.18) && is_change(3.0, 1.0, 0.18));
+        assert!(!is_change(1.0, 3.0, 0.19) && !is_change(3.0, 1.0, 0.19));
+    }
+
+    /// Before the countdown's first grid point with a known total (the size became known
+    /// since the last grid point), the ETA is the remaining bytes over the rate.
+    #[test]
+    fn before_the_countdown_starts_the_eta_is_remaining_over_rate() {
+        let mut e = Estimator::new(Duration::ZERO);
+        for i in 1..=50u64 {
+            e.observe(Duration::from_millis(100 * i), 100_000 * i, None);
+        }
+        e.observe(Duration::from_millis(5_050), 5_050_000, Some(3_000_000));
+        assert!(close(e.rate().unwrap(), MB), "{:?}", e.rate());
+        assert!(
+            close(e.eta(3_000_000).unwrap(), 3.0),
+            "{:?}",
+            e.eta(3_000_000)
+        );
+    }
+
     #[test]
     fn a_wrapped_counter_is_still_data() {
         let mut e = Estimator::new(Duration::ZERO);
