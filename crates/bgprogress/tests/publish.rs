@@ -115,6 +115,22 @@ fn a_publication_is_read_by_name_and_closed() {
 }
 
 #[test]
+fn dropping_the_tracker_closes_its_publication() {
+    in_private_dir(|_| {
+        let tracker = Tracker::new();
+        tracker.add_file(10).unwrap();
+        let publication = tracker.publish("dropped").unwrap();
+        let view = JobView::open("dropped").unwrap();
+        assert_eq!(view.read().unwrap().0, JobProgress::new(10, 0, 1, 0));
+        assert!(!view.is_closed());
+        drop(tracker);
+        assert_eq!(view.read().unwrap().0, JobProgress::new(10, 0, 1, 0));
+        assert!(view.is_closed());
+        drop(publication);
+    });
+}
+
+#[test]
 fn a_state_alone_is_seen_and_another_publishers_file_in_place_is_corrupt() {
     in_private_dir(|dir| {
         let tracker = Tracker::new();

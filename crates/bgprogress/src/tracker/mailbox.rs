@@ -173,27 +173,27 @@ impl Mailbox {
 }
 
 /// `ASKED` to `FILLING`, if the reader has not withdrawn meanwhile.
-#[cfg(not(bgprogress_broken_take))]
 #[inline]
 fn take_request(state: &AtomicU32) -> bool {
-    // The reader may withdraw here: only one of the two compare-and-swaps wins.
-    super::contention::at(super::contention::Point::TakingRequest);
-    state
-        .compare_exchange(ASKED, FILLING, Ordering::Acquire, Ordering::Relaxed)
-        .is_ok()
-}
-
-/// Deliberately wrong, for the tests that must catch it (`make loom`): the move out of
-/// `ASKED` as a look and a plain store, which a withdraw can land between.
-#[cfg(bgprogress_broken_take)]
-#[inline]
-fn take_request(state: &AtomicU32) -> bool {
-    if state.load(Ordering::Acquire) != ASKED {
-        return false;
+    // Deliberately wrong, for the tests that must catch it (`make loom`): the move out of
+    // `ASKED` as a look and a plain store, which a withdraw can land between.
+    #[cfg(bgprogress_broken_take)]
+    {
+        if state.load(Ordering::Acquire) != ASKED {
+            return false;
+        }
+        super::contention::at(super::contention::Point::TakingRequest);
+        state.store(FILLING, Ordering::Relaxed);
+        true
     }
-    super::contention::at(super::contention::Point::TakingRequest);
-    state.store(FILLING, Ordering::Relaxed);
-    true
+    // The reader may withdraw here: only one of the two compare-and-swaps wins.
+    #[cfg(not(bgprogress_broken_take))]
+    {
+        super::contention::at(super::contention::Point::TakingRequest);
+        state
+            .compare_exchange(ASKED, FILLING, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+    }
 }
 
 impl Taken<'_> {

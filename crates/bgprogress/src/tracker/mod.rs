@@ -588,6 +588,18 @@ mod tests {
 
     const MAX: u64 = u64::MAX;
 
+    /// Debug shows the snapshot.
+    #[test]
+    fn debug_shows_the_snapshot() {
+        let t = Tracker::new();
+        t.add_file(10).unwrap();
+        t.add_bytes(4).unwrap();
+        assert_eq!(
+            std::format!("{t:?}"),
+            std::format!("Tracker({:?})", t.snapshot())
+        );
+    }
+
     #[test]
     fn refused_updates_change_nothing_and_leave_the_sequence() {
         let t = Tracker::new();
