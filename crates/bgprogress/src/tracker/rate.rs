@@ -62,6 +62,7 @@ const PER_SECOND: u64 = 10;
 const BLOCK: u64 = 20;
 /// The recent span compared with the rest of the segment: 8 s of grid steps.
 const SHORT: u64 = 80;
+const _: () = assert!(SHORT % BLOCK == 0, "blocks end on multiples of BLOCK");
 /// A segment must be this long (grid steps) before a change is looked for.
 const MIN_SEGMENT: u64 = SHORT + 100;
 /// The larger of the two means must be this many times the smaller to be a change ...
@@ -227,7 +228,8 @@ impl Estimator {
                     // Bytes again after a stall: a new segment, with the speed before it.
                     let span = (last - self.seg).max(1) as f64 * GRID;
                     let before = (bytes - inc - self.seg_b) / span;
-                    self.start_segment(self.newest - 1, Some(before).filter(|r| *r > 0.0));
+                    // Positive: the segment's first point brought bytes.
+                    self.start_segment(self.newest - 1, Some(before));
                     started = true;
                 }
                 if quiet >= GAP {
@@ -272,7 +274,8 @@ impl Estimator {
         let x = inc / GRID;
         self.fading = Some(self.fading.map_or(x, |r| r + weight * (x - r)));
         let age = index - self.seg;
-        if age >= SHORT + BLOCK && (age - SHORT) % BLOCK == 0 {
+        // A block ends every BLOCK points of age, the first SHORT + BLOCK after the start.
+        if age >= SHORT + BLOCK && age % BLOCK == 0 {
             let end = index - SHORT;
             let block = self.bytes_at(end) - self.bytes_at(end - BLOCK);
             if block > 0.0 {
@@ -320,7 +323,8 @@ impl Estimator {
             let (n1, n2) = ((i - self.seg) as f64, (end - i) as f64);
             let bi = self.bytes_at(i);
             let (m1, m2) = ((bi - b0) / n1, (b_end - bi) / n2);
-            let score = (m1 - m2) * (m1 - m2) * n1 * n2 / (n1 + n2);
+            // The between-means sum of squares is this over n1 + n2, the same for every i.
+            let score = (m1 - m2) * (m1 - m2) * n1 * n2;
             if score > best.0 {
                 best = (score, i);
             }
@@ -905,6 +909,50 @@ mod tests {
             "{:?}",
             e.eta(3_000_000)
         );
+    }
+
+    /// A stall in a later segment: the prior is the speed of that segment alone (4 MB/s from
+    /// point 210 to 300, not the 1 MB/s before it), and after 5 points at 2 MB/s the plain
+    /// average with it, (1 MB + 4 MB) / 1.5 s, is the rate.
+    #[test]
+    fn a_stall_in_a_later_segment_carries_that_segments_speed() {
+        let total = 1 << 40;
+        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+        feed(&mut e, &mut t, &mut added, 20.0, MB, total);
+        feed(&mut e, &mut t, &mut added, 10.0, 4.0 * MB, total);
+        assert_eq!(e.seg, 210);
+        feed(&mut e, &mut t, &mut added, 11.0, 0.0, total);
+        feed(&mut e, &mut t, &mut added, 0.5, 2.0 * MB, total);
+        assert!(e.prior.is_some_and(|p| close(p, 4.0 * MB)), "{:?}", e.prior);
+        assert!(close(e.rate().unwrap(), 5.0 * MB / 1.5), "{:?}", e.rate());
+    }
+
+    /// The block spread starts anew with each segment: after a step from 1 to 4 MB/s (a
+    /// segment from 21 s), a second step to 16 MB/s at 40 s is believed too, with a segment
+    /// from 41 s; the 1 MB/s blocks of the first segment would have hidden it.
+    #[test]
+    fn each_segment_measures_its_own_swings() {
+        let mut rates = steps(20.0, MB);
+        rates.extend(steps(20.0, 4.0 * MB));
+        rates.extend(steps(20.0, 16.0 * MB));
+        let starts = run(&rates, 1).1;
+        assert_eq!(starts.len(), 2, "{starts:?}");
+        assert!(
+            close(starts[0], 21.0) && close(starts[1], 41.0),
+            "{starts:?}"
+        );
+    }
+
+    /// A block without a byte (a 2 s gap on the blocks' boundaries) is not a swing: it adds
+    /// nothing to the spread, and a clean step later is still believed.
+    #[test]
+    fn an_empty_block_is_not_a_swing() {
+        let mut rates = steps(20.0, MB);
+        rates.extend(vec![0.0; 20]);
+        rates.extend(steps(10.0, MB));
+        rates.extend(steps(20.0, 4.0 * MB));
+        let change = first_change(&rates);
+        assert!(change.is_some_and(|(_, seg)| seg == 330), "{change:?}");
     }
 
     #[test]
