@@ -230,6 +230,9 @@ WIN32      := $(BUILD)/windows-i686
 WIN_CC     := x86_64-w64-mingw32-gcc
 WIN32_CC   := i686-w64-mingw32-gcc
 WINTEST    := $(BUILD)/windows-test
+# Ends the Wine session of c-tests/windows/wine/run's prefix, so that the next program starts
+# a new one (its own wineserver and services).
+WINE_END   := WINEPREFIX=$(abspath $(WINTEST))/wineprefix wineserver -k 2>/dev/null || true
 WINE_RUN   := c-tests/windows/wine/run
 
 windows:
@@ -255,6 +258,7 @@ install-windows:
 WIN_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Wpedantic -Werror -Iinclude
 windows-test: windows windows-i686
 	$(CARGO) clippy --target $(WIN_TARGET) -p bgprogress --all-features --all-targets -- -D warnings
+	$(CARGO) clippy --target $(WIN_TARGET) -p bgprogress-cli --all-targets -- -D warnings
 	@mkdir -p $(WINTEST)/bin $(WINTEST)/bin32
 	cp $(WIN)/bin/bgprogress.dll $(WINTEST)/bin/
 	cp $(WIN32)/bin/bgprogress.dll $(WINTEST)/bin32/
@@ -300,14 +304,14 @@ windows-test: windows windows-i686
 	@# in a Wine session of its own (after the clients above, a new process's first COM call
 	@# waited 20 s and EnumJobs listed nothing).
 	$(CARGO) build --release --target $(WIN_TARGET) -p bgprogress-cli
-	wineserver -k 2>/dev/null || true
+	$(WINE_END)
 	c-tests/windows/bits_e2e.py --watcher $(WIN_OUT)/bgprogress.exe --display "bgprogress bitsget" \
 	  C=$(WINTEST)/bin/bitsget.exe
 	@# The 32-bit client with its own Wine session: a 64-bit client that came after it once
 	@# got E_NOINTERFACE from the BITS service the 32-bit one had started.
-	wineserver -k 2>/dev/null || true
+	$(WINE_END)
 	c-tests/windows/bits_e2e.py C32=$(WINTEST)/bin32/bitsget.exe
-	wineserver -k 2>/dev/null || true
+	$(WINE_END)
 
 # The library and its tests run on aarch64, armv7 and s390x Linux under qemu-user, and on
 # i686 Linux natively: the core's and the FFI's tests, the C interop tests and the whole C

@@ -2,10 +2,14 @@
 //! `GetProgress`, `GetState` and `GetDisplayName`.
 #![allow(unsafe_code)] // COM calls
 
+use std::sync::mpsc;
+use std::time::Duration;
+
 use bgprogress::JobProgress;
 use windows::Win32::Networking::BackgroundIntelligentTransferService as bits;
 use windows::Win32::System::Com::{
-    CoCreateInstance, CoInitializeEx, CoTaskMemFree, CLSCTX_LOCAL_SERVER, COINIT_MULTITHREADED,
+    CoCreateInstance, CoInitializeEx, CoTaskMemFree, CoUninitialize, CLSCTX_LOCAL_SERVER,
+    COINIT_MULTITHREADED,
 };
 
 /// One BITS job as `EnumJobs` gave it.
@@ -22,10 +26,39 @@ fn fail(what: &'static str) -> impl Fn(windows::core::Error) -> String {
     move |e| format!("BITS: {what}: {e}")
 }
 
-/// The current user's BITS jobs; an error names the call that failed and its HRESULT.
-pub fn jobs() -> Result<Vec<BitsJob>, String> {
-    // SAFETY: COM for this thread; S_FALSE (already initialized) is fine too.
-    let _ = unsafe { CoInitializeEx(None, COINIT_MULTITHREADED) };
+/// How long one look at the BITS jobs may take: a BITS service that does not answer (seen
+/// under Wine once a job's owner had ended) is reported, not waited for.
+pub const ANSWER_WITHIN: Duration = Duration::from_secs(20);
+
+/// The current user's BITS jobs, asked on a thread of their own: an error names the call
+/// that failed and its HRESULT, or says that BITS did not answer within `within` (the
+/// thread is left to end with the process).
+pub fn jobs_within(within: Duration) -> Result<Vec<BitsJob>, String> {
+    let (send, answer) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("bits".into())
+        .spawn(move || {
+            // SAFETY: COM for this thread, ended below when it began here (S_OK or S_FALSE),
+            // after jobs() has released every interface it took.
+            let init = unsafe { CoInitializeEx(None, COINIT_MULTITHREADED) };
+            let _ = send.send(jobs());
+            if init.is_ok() {
+                // SAFETY: balances the CoInitializeEx above, on the same thread.
+                unsafe { CoUninitialize() };
+            }
+        })
+        .map_err(|e| format!("BITS: a thread to ask it: {e}"))?;
+    answer.recv_timeout(within).unwrap_or_else(|_| {
+        Err(format!(
+            "BITS: no answer within {} s (EnumJobs and GetProgress)",
+            within.as_secs_f64()
+        ))
+    })
+}
+
+/// The current user's BITS jobs, on a thread where COM is initialized; an error names the
+/// call that failed and its HRESULT.
+fn jobs() -> Result<Vec<BitsJob>, String> {
     // SAFETY: the BITS manager's class and interface, from the SDK's declarations.
     let manager: bits::IBackgroundCopyManager =
         unsafe { CoCreateInstance(&bits::BackgroundCopyManager, None, CLSCTX_LOCAL_SERVER) }

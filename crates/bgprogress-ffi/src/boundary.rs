@@ -13,17 +13,33 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::bg_result;
 
+/// `p`, or `BG_ERR_NULL_POINTER` when it is NULL: the one pointer check. It is safe (it
+/// reads nothing), so mutation testing changes it and the tests must notice.
+#[inline]
+pub(crate) fn checked<T>(p: *const T) -> Result<*const T, bg_result> {
+    if p.is_null() {
+        Err(bg_result::BG_ERR_NULL_POINTER)
+    } else {
+        Ok(p)
+    }
+}
+
 /// `*p`, read by value at any alignment, or `BG_ERR_NULL_POINTER`.
 ///
 /// # Safety
 /// `p` is NULL or points to `size_of::<T>()` readable bytes that hold a valid `T`.
 #[inline]
 pub(crate) unsafe fn read<T: Copy>(p: *const T) -> Result<T, bg_result> {
-    if p.is_null() {
-        Err(bg_result::BG_ERR_NULL_POINTER)
-    } else {
-        Ok(p.read_unaligned())
-    }
+    Ok(checked(p)?.read_unaligned())
+}
+
+/// `&*p`, or `BG_ERR_NULL_POINTER`: a handle that C passed back (a tracker, a view).
+///
+/// # Safety
+/// `p` is NULL or points to a live `T` that outlives `'a` and that nothing frees meanwhile.
+#[inline]
+pub(crate) unsafe fn handle<'a, T>(p: *const T) -> Result<&'a T, bg_result> {
+    Ok(&*checked(p)?)
 }
 
 /// An output that C passed: checked non-NULL, written (at any alignment) only by [`Out::put`].
@@ -36,11 +52,7 @@ pub(crate) struct Out<T>(*mut T);
 /// `p` is NULL or points to `size_of::<T>()` writable bytes, for as long as the `Out` lives.
 #[inline]
 pub(crate) unsafe fn output<T>(p: *mut T) -> Result<Out<T>, bg_result> {
-    if p.is_null() {
-        Err(bg_result::BG_ERR_NULL_POINTER)
-    } else {
-        Ok(Out(p))
-    }
+    checked(p).map(|_| Out(p))
 }
 
 impl<T> Out<T> {
@@ -53,9 +65,37 @@ impl<T> Out<T> {
     }
 }
 
-/// `count` elements from `p`: NULL is allowed only for `count == 0`. An aligned array is
-/// borrowed, a misaligned one copied. A count no array in memory can have, or a copy that
-/// cannot be allocated, is `BG_ERR_INTERNAL`.
+/// How [`read_slice`] takes `count` elements at `p`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum SliceRead {
+    /// None to read (`count == 0`): nothing is formed from `p`, which may be NULL.
+    Empty,
+    /// An aligned array: borrowed as it is.
+    Borrow,
+    /// A misaligned array: copied element by element.
+    Copy,
+}
+
+/// The checks of [`read_slice`], which read nothing: NULL is allowed only for `count == 0`;
+/// a count no array in memory can have (more than `isize::MAX` bytes) is `BG_ERR_INTERNAL`.
+pub(crate) fn slice_read<T>(p: *const T, count: usize) -> Result<SliceRead, bg_result> {
+    if count == 0 {
+        return Ok(SliceRead::Empty);
+    }
+    checked(p)?;
+    if count > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
+        return Err(bg_result::BG_ERR_INTERNAL);
+    }
+    // (`<*const T>::is_aligned` would need Rust 1.79; the libraries build from 1.77.)
+    Ok(if (p as usize) % std::mem::align_of::<T>() == 0 {
+        SliceRead::Borrow
+    } else {
+        SliceRead::Copy
+    })
+}
+
+/// `count` elements from `p`, as [`slice_read`] decides: an aligned array is borrowed, a
+/// misaligned one copied; a copy that cannot be allocated is `BG_ERR_INTERNAL`.
 ///
 /// # Safety
 /// Unless NULL or `count == 0`, `p` points to `count` readable, valid `T`s that nothing writes
@@ -64,24 +104,27 @@ pub(crate) unsafe fn read_slice<'a, T: Copy>(
     p: *const T,
     count: usize,
 ) -> Result<Cow<'a, [T]>, bg_result> {
-    if count == 0 {
-        return Ok(Cow::Borrowed(&[]));
+    match slice_read(p, count)? {
+        SliceRead::Empty => Ok(Cow::Borrowed(&[])),
+        SliceRead::Borrow => Ok(Cow::Borrowed(std::slice::from_raw_parts(p, count))),
+        SliceRead::Copy => {
+            let mut copy = Vec::new();
+            copy.try_reserve_exact(count)
+                .map_err(|_| bg_result::BG_ERR_INTERNAL)?;
+            copy.extend((0..count).map(|i| p.add(i).read_unaligned()));
+            Ok(Cow::Owned(copy))
+        }
     }
-    if p.is_null() {
-        return Err(bg_result::BG_ERR_NULL_POINTER);
+}
+
+/// How many bytes of a text buffer of `len` bytes at `buf` may be written: none when `buf`
+/// is NULL, else `len`, at most `max`.
+pub(crate) fn text_buffer_len(buf: *const c_char, len: usize, max: usize) -> usize {
+    if buf.is_null() {
+        0
+    } else {
+        len.min(max)
     }
-    if count > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
-        return Err(bg_result::BG_ERR_INTERNAL);
-    }
-    // (`<*const T>::is_aligned` would need Rust 1.79; the libraries build from 1.77.)
-    if (p as usize) % std::mem::align_of::<T>() == 0 {
-        return Ok(Cow::Borrowed(std::slice::from_raw_parts(p, count)));
-    }
-    let mut copy = Vec::new();
-    copy.try_reserve_exact(count)
-        .map_err(|_| bg_result::BG_ERR_INTERNAL)?;
-    copy.extend((0..count).map(|i| p.add(i).read_unaligned()));
-    Ok(Cow::Owned(copy))
 }
 
 /// The first `len` bytes at `buf` as a text buffer, at most `max` of them (no more are ever
@@ -91,10 +134,10 @@ pub(crate) unsafe fn read_slice<'a, T: Copy>(
 /// Unless NULL or `len == 0`, `buf` points to `len` writable bytes that outlive `'a` and that
 /// no live reference covers.
 pub(crate) unsafe fn text_buffer<'a>(buf: *mut c_char, len: usize, max: usize) -> &'a mut [u8] {
-    if buf.is_null() || len == 0 {
-        return &mut [];
+    match text_buffer_len(buf, len, max) {
+        0 => &mut [],
+        n => std::slice::from_raw_parts_mut(buf.cast::<u8>(), n),
     }
-    std::slice::from_raw_parts_mut(buf.cast::<u8>(), len.min(max))
 }
 
 /// Frees what was handed to C with `Box::into_raw` (a tracker, a publication, a view); NULL is
@@ -196,6 +239,37 @@ mod tests {
             .map(|i| u64::from_ne_bytes(bytes[off + 8 * i..off + 8 * i + 8].try_into().unwrap()))
             .collect();
         assert_eq!(got, Ok((true, want)));
+    }
+
+    #[test]
+    fn slice_reads_are_decided_before_any_read() {
+        let xs = [1u64, 2];
+        let null = std::ptr::null::<u64>();
+        assert_eq!(slice_read(null, 0), Ok(SliceRead::Empty));
+        assert_eq!(slice_read(xs.as_ptr(), 0), Ok(SliceRead::Empty));
+        assert_eq!(slice_read(null, 1), Err(bg_result::BG_ERR_NULL_POINTER));
+        assert_eq!(slice_read(xs.as_ptr(), 2), Ok(SliceRead::Borrow));
+        let odd = (xs.as_ptr() as usize + 1) as *const u64;
+        assert_eq!(slice_read(odd, 1), Ok(SliceRead::Copy));
+        // The largest count an array can have, and one more.
+        let most = isize::MAX as usize / 8;
+        assert_eq!(slice_read(xs.as_ptr(), most), Ok(SliceRead::Borrow));
+        assert_eq!(
+            slice_read(xs.as_ptr(), most + 1),
+            Err(bg_result::BG_ERR_INTERNAL)
+        );
+        assert_eq!(checked(xs.as_ptr()), Ok(xs.as_ptr()));
+    }
+
+    #[test]
+    fn text_buffer_lengths() {
+        let b = [0 as c_char; 1];
+        let p = b.as_ptr();
+        assert_eq!(text_buffer_len(std::ptr::null(), 5, 10), 0);
+        assert_eq!(text_buffer_len(p, 0, 10), 0);
+        assert_eq!(text_buffer_len(p, 5, 10), 5);
+        assert_eq!(text_buffer_len(p, 10, 10), 10);
+        assert_eq!(text_buffer_len(p, 11, 10), 10);
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Published jobs: a tracker's progress read from other processes (the core's `publish`
 //! module has the rules).
 
-use std::ffi::{c_char, c_void, CStr};
+use std::ffi::{c_char, c_void};
 
 use bgprogress::{JobProgress, JobView, Publication};
 
-use crate::boundary::{catch_panic, ffi_result, output, release};
+use crate::boundary::{catch_panic, checked, ffi_result, handle, output, release};
 use crate::error::bg_result;
 use crate::tracker::{bg_tracker, tracker};
 
@@ -48,28 +48,32 @@ pub type bg_job_name_fn =
     Option<unsafe extern "C" fn(name: *const c_char, context: *mut c_void) -> bool>;
 
 /// A name from C: NULL is BG_ERR_NULL_POINTER, bytes that are no job name BG_ERR_INVALID_NAME.
+///
+/// # Safety
+/// p is NULL or points to a NUL-terminated string (only its first NAME_MAX + 1 bytes are
+/// read when it is longer).
 unsafe fn name<'a>(p: *const c_char) -> Result<&'a str, bg_result> {
-    if p.is_null() {
-        return Err(bg_result::BG_ERR_NULL_POINTER);
-    }
-    // A name is at most 64 bytes: look no further than 65 for its end.
+    let p = checked(p)?.cast::<u8>();
+    // A name is at most NAME_MAX bytes: look no further than the byte after them for its end.
     let mut len = 0;
     while len <= bgprogress::publish::NAME_MAX && *p.add(len) != 0 {
         len += 1;
     }
-    if len > bgprogress::publish::NAME_MAX {
+    name_text(std::slice::from_raw_parts(p, len))
+}
+
+/// The bytes before a name's NUL (NAME_MAX + 1 of them when none came sooner) as text:
+/// BG_ERR_INVALID_NAME when too long or not UTF-8. The name rules themselves are the core's,
+/// applied by the call that takes the name.
+fn name_text(bytes: &[u8]) -> Result<&str, bg_result> {
+    if bytes.len() > bgprogress::publish::NAME_MAX {
         return Err(bg_result::BG_ERR_INVALID_NAME);
     }
-    let s = CStr::from_ptr(p)
-        .to_str()
-        .map_err(|_| bg_result::BG_ERR_INVALID_NAME)?;
-    Ok(s)
+    std::str::from_utf8(bytes).map_err(|_| bg_result::BG_ERR_INVALID_NAME)
 }
 
 unsafe fn view<'a>(v: *const bg_job_view) -> Result<&'a JobView, bg_result> {
-    v.as_ref()
-        .map(|v| &v.inner)
-        .ok_or(bg_result::BG_ERR_NULL_POINTER)
+    handle(v).map(|v| &v.inner)
 }
 
 /// Publishes t under name for the user's other processes: its state now, then every
@@ -299,4 +303,35 @@ pub unsafe extern "C" fn bg_jobs_prune(removed: *mut u32) -> bg_result {
 #[no_mangle]
 pub extern "C" fn bg_last_os_error() -> i32 {
     catch_panic(0, bgprogress::last_os_error)
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_at_most_name_max_bytes_of_utf8() {
+        let max = bgprogress::publish::NAME_MAX;
+        let long = "a".repeat(max + 1);
+        assert_eq!(name_text(&long.as_bytes()[..max]), Ok(&long[..max]));
+        assert_eq!(
+            name_text(long.as_bytes()),
+            Err(bg_result::BG_ERR_INVALID_NAME)
+        );
+        assert_eq!(name_text(b"caf\xe9"), Err(bg_result::BG_ERR_INVALID_NAME));
+        assert_eq!(name_text(b""), Ok(""));
+        // Through the C path: the scan stops at the NUL, or one byte past NAME_MAX.
+        let c = std::ffi::CString::new(long.clone()).unwrap_or_default();
+        assert_eq!(
+            unsafe { name(c.as_ptr()) },
+            Err(bg_result::BG_ERR_INVALID_NAME)
+        );
+        let c = std::ffi::CString::new(&long[..max]).unwrap_or_default();
+        assert_eq!(unsafe { name(c.as_ptr()) }, Ok(&long[..max]));
+        assert_eq!(
+            unsafe { name(std::ptr::null()) },
+            Err(bg_result::BG_ERR_NULL_POINTER)
+        );
+    }
 }

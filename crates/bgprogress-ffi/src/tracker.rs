@@ -4,7 +4,7 @@ use std::alloc::{alloc, Layout};
 
 use bgprogress::{JobProgress, Tracker};
 
-use crate::boundary::{catch_panic, ffi_result, output, release};
+use crate::boundary::{catch_panic, ffi_result, handle, output, release};
 use crate::error::bg_result;
 
 /// A live job progress that any number of threads may update and read at once: an opaque
@@ -56,9 +56,7 @@ pub struct bg_tracker {
 /// # Safety
 /// t is NULL or a live tracker from bg_tracker_new.
 pub(crate) unsafe fn tracker<'a>(t: *const bg_tracker) -> Result<&'a Tracker, bg_result> {
-    t.as_ref()
-        .map(|t| &t.inner)
-        .ok_or(bg_result::BG_ERR_NULL_POINTER)
+    handle(t).map(|t| &t.inner)
 }
 
 /// A tracker's answer to `question`, written to `*out` (only on success).
