@@ -328,26 +328,31 @@ cross-test:
 MUTANTS_ARGS ?= --timeout-multiplier 3 --minimum-test-timeout 20 -j 1
 MUTANTS_ENV := PROPTEST_CASES=256
 MUTANTS_SELECT := $(foreach f,$(FILES),-f $(f)) $(if $(SHARD),--shard $(SHARD))
+# The verdict on a run whose status is $$rc: cargo mutants' 0 (all caught), 2 (missed) or 3
+# (timeouts) means it ran, and then the summary fails when any mutant was missed; any other
+# status (a failing baseline, a usage error) fails.
+MUTANTS_VERDICT = case $$rc in 0|2|3) ;; *) echo "cargo mutants: status $$rc" >&2; exit 1;; esac; \
+  tools/mutants-summary.sh
 BASE ?= $(shell git rev-parse --verify -q origin/main >/dev/null && echo origin/main || echo HEAD)
-# cargo-mutants exits with 2 when a mutant survived (make fails) and 3 when one timed out
-# (the tests noticed it by hanging); the table is printed either way.
+# A timeout counts as caught (the tests noticed the mutant by hanging); the table is printed
+# either way.
 mutants: mutants-core mutants-ffi
 mutants-core:
 	@mkdir -p $(BUILD)/mutants-core
 	$(MUTANTS_ENV) cargo mutants $(MUTANTS_ARGS) $(MUTANTS_SELECT) -p bgprogress \
-	  --output $(BUILD)/mutants-core; rc=$$?; tools/mutants-summary.sh $(BUILD)/mutants-core; [ $$rc = 0 ] || [ $$rc = 3 ]
+	  --output $(BUILD)/mutants-core; rc=$$?; $(MUTANTS_VERDICT) $(BUILD)/mutants-core
 mutants-ffi:
 	@mkdir -p $(BUILD)/mutants-ffi
 	$(MUTANTS_ENV) cargo mutants $(MUTANTS_ARGS) $(MUTANTS_SELECT) -p bgprogress-ffi \
 	  --test-package bgprogress-ffi,bgprogress-c-tests --output $(BUILD)/mutants-ffi; rc=$$?; \
-	  tools/mutants-summary.sh $(BUILD)/mutants-ffi; [ $$rc = 0 ] || [ $$rc = 3 ]
+	  $(MUTANTS_VERDICT) $(BUILD)/mutants-ffi
 
 mutants-changed:
 	@mkdir -p $(BUILD)/mutants-changed
 	git diff $(BASE) > $(BUILD)/changes.diff
 	$(MUTANTS_ENV) cargo mutants $(MUTANTS_ARGS) --in-diff $(BUILD)/changes.diff \
-	  --output $(BUILD)/mutants-changed; rc=$$?; tools/mutants-summary.sh $(BUILD)/mutants-changed; \
-	  [ $$rc = 0 ] || [ $$rc = 3 ]
+	  --output $(BUILD)/mutants-changed; rc=$$?; \
+	  $(MUTANTS_VERDICT) $(BUILD)/mutants-changed
 
 # The Conan 2 recipe (conanfile.py), built by conan create and consumed by its test_package
 # through CMakeDeps, shared and static, in a private Conan home under build/ and without

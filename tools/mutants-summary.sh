@@ -3,6 +3,8 @@
 # unviable and the score (caught over caught + missed; a timeout is a mutant the tests
 # noticed, by hanging), then the survivors.
 # Usage: tools/mutants-summary.sh DIR (the --output directory; its mutants.out/ holds the lists).
+# Exits 2 when a mutant was missed (cargo mutants itself exits 3 when there were timeouts too,
+# so its status alone does not say), else 0.
 set -euo pipefail
 dir=${1:?usage: $0 DIR}/mutants.out
 [ -d "$dir" ] || { echo "mutants-summary: no $dir (did cargo mutants run?)" >&2; exit 1; }
@@ -25,4 +27,5 @@ done | awk '
   }'
 if [ -s "$dir/missed.txt" ]; then
   echo; echo "missed:"; sed 's/^/  /' "$dir/missed.txt"
+  exit 2
 fi

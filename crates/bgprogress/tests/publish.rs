@@ -76,6 +76,13 @@ fn a_publication_is_read_by_name_and_closed() {
         let publication = tracker.publish("job-1").unwrap();
         assert_eq!(publication.name(), "job-1");
         let file = dir.join("job-1.job");
+        // Its Debug names the file.
+        let debug = format!("{publication:?}");
+        assert!(
+            debug.contains(&format!("{:?}", file)),
+            "{debug} names {}",
+            file.display()
+        );
         #[cfg(unix)]
         assert_eq!(
             fs::metadata(&file).unwrap().permissions().mode() & 0o777,
@@ -454,5 +461,85 @@ fn a_view_measures_the_rate_from_its_reads() {
         // 950 kB remain, at under 1 MB/s.
         let eta = view.eta().unwrap();
         assert!(eta.is_finite() && eta > 0.5, "{eta}");
+    });
+}
+
+/// A jobs directory that cannot be made is reported as its making failed (refused), not as
+/// missing (what a look at the path afterwards would say).
+#[cfg(unix)]
+#[test]
+fn a_jobs_directory_that_cannot_be_made_says_why() {
+    in_private_dir(|dir| {
+        // mkdir refused: below a directory the user may not write; root may write anywhere,
+        // so for root a path in sysfs, where mkdir is refused with EPERM.
+        let target = if is_root() {
+            Path::new("/sys/bgprogress-test").to_path_buf()
+        } else {
+            let parent = dir.join("read-only");
+            fs::create_dir(&parent).unwrap();
+            fs::set_permissions(&parent, fs::Permissions::from_mode(0o500)).unwrap();
+            parent.join("jobs")
+        };
+        match fs::create_dir(&target) {
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
+            other => {
+                let _ = fs::remove_dir(&target);
+                println!(
+                    "skipped: mkdir {} gave {other:?}, not a refusal",
+                    target.display()
+                );
+                return;
+            }
+        }
+        std::env::set_var("BGPROGRESS_DIR", &target);
+        let got = bgprogress::jobs_dir();
+        let code = bgprogress::last_os_error();
+        std::env::set_var("BGPROGRESS_DIR", dir);
+        assert_eq!(got, Err(Error::Permission));
+        assert!(code == 1 || code == 13, "EPERM or EACCES, not {code}");
+    });
+}
+
+/// A missing jobs directory is made, private (mode 0700), by the first call that needs it.
+#[cfg(unix)]
+#[test]
+fn a_missing_jobs_directory_is_made_private() {
+    in_private_dir(|dir| {
+        let new = dir.join("made");
+        std::env::set_var("BGPROGRESS_DIR", &new);
+        let got = bgprogress::jobs_dir();
+        let published = Tracker::new()
+            .publish("first")
+            .map(|p| p.name().to_string());
+        std::env::set_var("BGPROGRESS_DIR", dir);
+        assert_eq!(got, Ok(new.clone()));
+        assert_eq!(published.as_deref(), Ok("first"));
+        let meta = fs::symlink_metadata(&new).unwrap();
+        assert!(meta.is_dir());
+        assert_eq!(meta.permissions().mode() & 0o777, 0o700);
+    });
+}
+
+/// A publication maps its file while it or its tracker lives, and unmaps it once both are
+/// dropped.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_file_is_unmapped_once_publication_and_tracker_are_dropped() {
+    in_private_dir(|dir| {
+        let file = dir.join("mapped.job");
+        let mapped = || {
+            let maps = fs::read_to_string("/proc/self/maps").unwrap();
+            // (a closed job's file is removed: its mapping would show as "(deleted)")
+            maps.lines()
+                .filter(|l| l.contains(file.to_str().unwrap()))
+                .count()
+        };
+        let tracker = Tracker::new();
+        let publication = tracker.publish("mapped").unwrap();
+        let while_open = mapped();
+        drop(publication);
+        drop(tracker);
+        let after = mapped();
+        assert_eq!((while_open, after), (1, 0));
     });
 }

@@ -35,18 +35,27 @@ pub(super) fn jobs_dir() -> Result<PathBuf, Error> {
 /// The file's first [`SIZE`] bytes, read at offset 0 (again while a read returns less), and
 /// the file's size.
 fn read_bytes(file: &File) -> Result<([u8; SIZE], u64), Error> {
+    let b = read_full(|buf, at| sys::read_at(file, buf, at))?;
+    let len = file.metadata().map_err(|e| os_error(&e))?.len();
+    Ok((b, len))
+}
+
+/// [`SIZE`] bytes from offset 0 by `read_at(buffer, offset)`, again while it returns less or
+/// is interrupted: [`Error::Corrupt`] when it reaches the end first, its error otherwise.
+fn read_full(
+    mut read_at: impl FnMut(&mut [u8], u64) -> std::io::Result<usize>,
+) -> Result<[u8; SIZE], Error> {
     let mut b = [0u8; SIZE];
     let mut got = 0;
-    while got < SIZE {
-        match sys::read_at(file, &mut b[got..], got as u64) {
+    while let Some(rest) = b.get_mut(got..).filter(|r| !r.is_empty()) {
+        match read_at(rest, got as u64) {
             Ok(0) => return Err(Error::Corrupt), // shorter than the layout
             Ok(n) => got += n,
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) => return Err(os_error(&e)),
         }
     }
-    let len = file.metadata().map_err(|e| os_error(&e))?.len();
-    Ok((b, len))
+    Ok(b)
 }
 
 pub(super) fn read_file(file: &File) -> Result<Read, Error> {
@@ -276,4 +285,60 @@ pub(super) fn prune() -> Result<u32, Error> {
         }
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::io::Error as IoError;
+
+    /// A file of `SIZE` bytes (byte i is i % 251) read `chunk` bytes at a time, with an
+    /// interruption before every read and one `fail`ure after `fail_after` reads.
+    fn reads(chunk: usize, fail_after: Option<(usize, IoError)>) -> Result<[u8; SIZE], Error> {
+        let mut calls = 0;
+        let mut interrupted = false;
+        let mut fail = fail_after;
+        read_full(|buf, at| {
+            interrupted = !interrupted;
+            if interrupted {
+                return Err(IoError::from(ErrorKind::Interrupted));
+            }
+            calls += 1;
+            if fail.as_ref().is_some_and(|(n, _)| calls > *n) {
+                return Err(fail.take().unwrap().1);
+            }
+            let n = chunk.min(buf.len()).min(SIZE - at as usize);
+            for (i, x) in buf[..n].iter_mut().enumerate() {
+                *x = ((at as usize + i) % 251) as u8;
+            }
+            Ok(n)
+        })
+    }
+
+    #[test]
+    fn reads_are_resumed_where_they_stopped_and_after_interruptions() {
+        let want: Vec<u8> = (0..SIZE).map(|i| (i % 251) as u8).collect();
+        assert_eq!(reads(7, None).unwrap().to_vec(), want);
+        assert_eq!(reads(SIZE, None).unwrap().to_vec(), want);
+        // An I/O error: EIO, or Windows' ERROR_IO_DEVICE.
+        let eio = if cfg!(windows) { 1117 } else { 5 };
+        assert_eq!(
+            reads(7, Some((3, IoError::from_raw_os_error(eio)))),
+            Err(Error::Io)
+        );
+        assert_eq!(crate::publish::last_os_error(), eio);
+        assert_eq!(
+            reads(7, Some((0, IoError::from(ErrorKind::PermissionDenied)))),
+            Err(Error::Permission)
+        );
+        // The end of the file before SIZE bytes.
+        let mut left = 10;
+        let short = read_full(|buf, _| {
+            let n = left.min(buf.len());
+            left -= n;
+            Ok(n)
+        });
+        assert_eq!(short, Err(Error::Corrupt));
+    }
 }

@@ -28,9 +28,19 @@ pub(super) fn private(meta: &std::fs::Metadata) -> Result<(), Error> {
 /// Where the jobs directory is when `$BGPROGRESS_DIR` is not set:
 /// `$XDG_RUNTIME_DIR/bgprogress`, else `/tmp/bgprogress-UID`.
 pub(super) fn default_dir() -> PathBuf {
-    match std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
+    default_dir_of(
+        std::env::var_os("XDG_RUNTIME_DIR"),
+        std::env::temp_dir(),
+        euid(),
+    )
+}
+
+/// [`default_dir`] for these values of `$XDG_RUNTIME_DIR`, the temporary directory and the
+/// user (an empty `$XDG_RUNTIME_DIR` counts as unset).
+fn default_dir_of(xdg: Option<std::ffi::OsString>, tmp: PathBuf, uid: u32) -> PathBuf {
+    match xdg.filter(|d| !d.is_empty()) {
         Some(d) => PathBuf::from(d).join("bgprogress"),
-        None => std::env::temp_dir().join(format!("bgprogress-{}", euid())),
+        None => tmp.join(format!("bgprogress-{uid}")),
     }
 }
 
@@ -190,5 +200,98 @@ impl Drop for Map {
     fn drop(&mut self) {
         // SAFETY: the mapping made in `new`, unmapped once; no reference into it remains.
         unsafe { libc::munmap(self.0.cast(), SIZE) };
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn start_times_are_read_from_proc_and_order_processes() {
+        let me = own();
+        assert_eq!(me.pid, u64::from(std::process::id()));
+        if me.start == 0 {
+            // qemu-user answers /proc/self/stat itself, with 0 in this field.
+            println!("skipped: /proc/self/stat gives no start time here");
+            return;
+        }
+        assert_eq!(start_time(me.pid), me.start);
+        // A process started later (ticks are 10 ms at most) started later.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let mut child = std::process::Command::new("sleep")
+            .arg("1")
+            .spawn()
+            .unwrap();
+        let theirs = start_time(u64::from(child.id()));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(theirs > me.start, "{theirs} after {}", me.start);
+        assert_eq!(start_time(u64::from(u32::MAX)), 0); // no such process
+    }
+
+    #[test]
+    fn a_publisher_is_alive_while_its_process_runs_with_its_start_time() {
+        let me = own();
+        assert!(alive(me));
+        assert!(alive(Owner { start: 0, ..me })); // start time unknown: the pid decides
+        if me.start != 0 {
+            assert!(!alive(Owner {
+                start: me.start + 1,
+                ..me
+            }));
+        }
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = u64::from(child.id());
+        child.wait().unwrap(); // reaped: the pid names no process now
+        assert!(!alive(Owner { pid, start: 0 }));
+        assert!(!alive(Owner { pid: 0, start: 0 }));
+        assert!(!alive(Owner {
+            pid: u64::MAX,
+            start: 0
+        }));
+    }
+
+    #[test]
+    fn same_file_is_the_same_device_and_inode() {
+        let dir = std::env::temp_dir().join(format!("bgprogress-same-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap();
+        let (a, b) = (dir.join("a"), dir.join("b"));
+        let file = create_new(&a).unwrap();
+        drop(create_new(&b).unwrap());
+        let same = same_file(&file, &a);
+        let other = same_file(&file, &b);
+        let missing = same_file(&file, &dir.join("c"));
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(same && !other && !missing);
+    }
+
+    #[test]
+    fn the_default_directory_is_xdg_runtime_dir_s_else_a_temporary_one_per_user() {
+        let tmp = PathBuf::from("/tmp");
+        assert_eq!(
+            default_dir_of(Some("/run/user/1000".into()), tmp.clone(), 1000),
+            PathBuf::from("/run/user/1000/bgprogress")
+        );
+        assert_eq!(
+            default_dir_of(Some("".into()), tmp.clone(), 1000),
+            PathBuf::from("/tmp/bgprogress-1000")
+        );
+        assert_eq!(
+            default_dir_of(None, tmp, 42),
+            PathBuf::from("/tmp/bgprogress-42")
+        );
+        // And the real one is one of these for this process.
+        assert_eq!(
+            default_dir(),
+            default_dir_of(
+                std::env::var_os("XDG_RUNTIME_DIR"),
+                std::env::temp_dir(),
+                euid()
+            )
+        );
     }
 }
