@@ -29,7 +29,8 @@ interface-registration lock while RpcServerUnregisterIf waits for that interface
 end, and a call on it waits for the lock to marshal the interface it returns). The watcher
 then says "BITS: no answer" and the client hangs; this test says so, ends the Wine session
 and runs the client and the watcher again, up to five times in all (on a loaded machine two
-deadlocks in a row have been seen). A fifth deadlock fails the test. Set BGT_E2E_DEADLOCK=N
+deadlocks in a row have been seen). A client alone has met it too: one whose trace, once
+begun, gains nothing for 20 s is taken for a deadlock the same way. A fifth deadlock fails the test. Set BGT_E2E_DEADLOCK=N
 to take the first N watches for deadlocks: a check of that path (4 must pass, 5 must fail).
 """
 import json
@@ -205,6 +206,31 @@ def watch_job(watcher, display, proc, trace):
     return problems
 
 
+def run_watching_trace(cmd, trace, work, stall=20, limit=240):
+    """Runs a client alone; WineDeadlock when its trace, once begun, gains nothing for `stall`
+    seconds (it samples every 100 ms: a single client has met the deadlock too)."""
+    with open(os.path.join(work, "out"), "w+") as out, open(os.path.join(work, "err"), "w+") as err:
+        client = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        try:
+            size, since, start = 0, time.time(), time.time()
+            while client.poll() is None:
+                now = time.time()
+                grown = os.path.getsize(trace) if os.path.exists(trace) else 0
+                if grown != size:
+                    size, since = grown, now
+                elif size > 0 and now - since > stall:
+                    raise WineDeadlock(f"the client's trace gained nothing for {stall} s")
+                if now - start > limit:
+                    raise subprocess.TimeoutExpired(cmd, limit)
+                time.sleep(0.2)
+        finally:
+            client.kill()
+            client.wait()
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(cmd, client.returncode, out.read(), err.read())
+
+
 def run_client(name, program, src, url, sizes, watcher=None, display=None):
     """Runs one client; returns a list of problems (empty when it passed)."""
     work = tempfile.mkdtemp(prefix=f"bits-e2e-{name}.", dir=os.environ.get("TMPDIR", "/tmp"))
@@ -223,7 +249,7 @@ def run_client(name, program, src, url, sizes, watcher=None, display=None):
                 client.kill()
             proc = subprocess.CompletedProcess(cmd, client.returncode, stdout, stderr)
         else:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
+            proc = run_watching_trace(cmd, trace, work)
         sys.stdout.write("".join(f"  {name}: {l}\n" for l in proc.stdout.splitlines()[-3:]))
         if proc.returncode != 0:
             problems.append(f"exit status {proc.returncode}; stderr: {proc.stderr.strip()[-800:]}")
