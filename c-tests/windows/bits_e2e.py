@@ -30,8 +30,9 @@ end, and a call on it waits for the lock to marshal the interface it returns). T
 then says "BITS: no answer" and the client hangs; this test says so, ends the Wine session
 and runs the client and the watcher again, up to five times in all (on a loaded machine two
 deadlocks in a row have been seen). A client alone has met it too: one whose trace, once
-begun, gains nothing for 20 s is taken for a deadlock the same way. A fifth deadlock fails the test. Set BGT_E2E_DEADLOCK=N
-to take the first N watches for deadlocks: a check of that path (4 must pass, 5 must fail).
+begun, gains nothing for 20 s is taken for a deadlock the same way. A fifth deadlock fails
+the test. Set BGT_E2E_DEADLOCK=N to take the first N watches for deadlocks: a check of that
+path (4 must pass, 5 must fail).
 """
 import json
 import http.server

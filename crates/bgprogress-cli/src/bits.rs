@@ -27,38 +27,39 @@ fn fail(what: &'static str) -> impl Fn(windows::core::Error) -> String {
 }
 
 /// How long one look at the BITS jobs may take: a BITS service that does not answer (seen
-/// under Wine once a job's owner had ended) is reported, not waited for.
-pub const ANSWER_WITHIN: Duration = Duration::from_secs(20);
+/// under Wine, whose service can deadlock while two processes use it) is reported, not
+/// waited for.
+const ANSWER_WITHIN: Duration = Duration::from_secs(20);
 
 /// The current user's BITS jobs, asked on a thread of their own: an error names the call
-/// that failed and its HRESULT, or says that BITS did not answer within `within` (the
-/// thread is left to end with the process).
-pub fn jobs_within(within: Duration) -> Result<Vec<BitsJob>, String> {
+/// that failed and its HRESULT, or says that BITS did not answer within [`ANSWER_WITHIN`]
+/// (the thread is left to end with the process).
+pub fn jobs() -> Result<Vec<BitsJob>, String> {
     let (send, answer) = mpsc::channel();
     std::thread::Builder::new()
         .name("bits".into())
         .spawn(move || {
             // SAFETY: COM for this thread, ended below when it began here (S_OK or S_FALSE),
-            // after jobs() has released every interface it took.
+            // after ask() has released every interface it took.
             let init = unsafe { CoInitializeEx(None, COINIT_MULTITHREADED) };
-            let _ = send.send(jobs());
+            let _ = send.send(ask());
             if init.is_ok() {
                 // SAFETY: balances the CoInitializeEx above, on the same thread.
                 unsafe { CoUninitialize() };
             }
         })
         .map_err(|e| format!("BITS: a thread to ask it: {e}"))?;
-    answer.recv_timeout(within).unwrap_or_else(|_| {
+    answer.recv_timeout(ANSWER_WITHIN).unwrap_or_else(|_| {
         Err(format!(
             "BITS: no answer within {} s (EnumJobs and GetProgress)",
-            within.as_secs_f64()
+            ANSWER_WITHIN.as_secs_f64()
         ))
     })
 }
 
 /// The current user's BITS jobs, on a thread where COM is initialized; an error names the
 /// call that failed and its HRESULT.
-fn jobs() -> Result<Vec<BitsJob>, String> {
+fn ask() -> Result<Vec<BitsJob>, String> {
     // SAFETY: the BITS manager's class and interface, from the SDK's declarations.
     let manager: bits::IBackgroundCopyManager =
         unsafe { CoCreateInstance(&bits::BackgroundCopyManager, None, CLSCTX_LOCAL_SERVER) }

@@ -115,7 +115,7 @@ pub struct Watched {
 /// The names of the user's BITS jobs, as `bits:DISPLAY NAME`; none off Windows.
 pub fn bits_names() -> Result<Vec<String>, Problem> {
     #[cfg(windows)]
-    return crate::bits::jobs_within(crate::bits::ANSWER_WITHIN)
+    return crate::bits::jobs()
         .map(|jobs| {
             jobs.into_iter()
                 .map(|j| format!("{BITS_PREFIX}{}", j.name))
@@ -129,7 +129,7 @@ pub fn bits_names() -> Result<Vec<String>, Problem> {
 /// The figures and state of the user's BITS job of display name `display`.
 fn bits_job(display: &str) -> Result<(JobProgress, u32), Problem> {
     #[cfg(windows)]
-    return crate::bits::jobs_within(crate::bits::ANSWER_WITHIN)
+    return crate::bits::jobs()
         .map_err(Problem::Bits)?
         .into_iter()
         .find(|j| j.name == display)

@@ -120,11 +120,7 @@ pub(crate) unsafe fn read_slice<'a, T: Copy>(
 /// How many bytes of a text buffer of `len` bytes at `buf` may be written: none when `buf`
 /// is NULL, else `len`, at most `max`.
 pub(crate) fn text_buffer_len(buf: *const c_char, len: usize, max: usize) -> usize {
-    if buf.is_null() {
-        0
-    } else {
-        len.min(max)
-    }
+    checked(buf).map_or(0, |_| len.min(max))
 }
 
 /// The first `len` bytes at `buf` as a text buffer, at most `max` of them (no more are ever
