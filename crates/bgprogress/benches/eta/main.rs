@@ -220,33 +220,53 @@ fn traces_dir() -> Option<PathBuf> {
     beside.canonicalize().ok().filter(|d| d.is_dir())
 }
 
+/// The traces kept in the project (those whose terms allow it), and those of the folder
+/// (`traces_dir`), which wins where both have a trace of the same name; in name order. Says
+/// where they came from; an unreadable folder or trace ends the bench (exit 2).
+fn real_traces() -> Vec<Transfer> {
+    let read = |dir: &Path| {
+        traces::real(dir).unwrap_or_else(|e| {
+            eprintln!("bench-eta: cannot read the traces: {e}");
+            std::process::exit(2);
+        })
+    };
+    let kept_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../benches/eta-traces");
+    let kept = read(&kept_dir);
+    let kept_name = "benches/eta-traces";
+    let Some(dir) = traces_dir() else {
+        println!(
+            "real traces: {} kept in the project ({kept_name}); the full set is absent (no ../shared/eta-traces beside the workspace and no TRACES=DIR): its other traces are not judged",
+            kept.len()
+        );
+        return kept;
+    };
+    let mut all = read(&dir);
+    if all.is_empty() {
+        eprintln!("bench-eta: no *.txt trace in {}", dir.display());
+        std::process::exit(2);
+    }
+    let from_dir = all.len();
+    all.extend(
+        kept.into_iter()
+            .filter(|k| !all.iter().any(|t| t.name == k.name))
+            .collect::<Vec<_>>(),
+    );
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    println!(
+        "real traces: {} ({from_dir} from {}, {} more kept in the project in {kept_name})",
+        all.len(),
+        dir.display(),
+        all.len() - from_dir
+    );
+    all
+}
+
 fn main() {
     let names: Vec<&str> = replay(&[1], 0.1, 0.1).iter().map(|(n, _)| *n).collect();
     let mut all_ok = true;
     let mut summary = Vec::new();
 
-    let real: Vec<Transfer> = match traces_dir() {
-        Some(dir) => match traces::real(&dir) {
-            Ok(t) if t.is_empty() => {
-                eprintln!("bench-eta: no *.txt trace in {}", dir.display());
-                std::process::exit(2);
-            }
-            Ok(t) => {
-                println!("real traces: {} from {}", t.len(), dir.display());
-                t
-            }
-            Err(e) => {
-                eprintln!("bench-eta: cannot read the traces: {e}");
-                std::process::exit(2);
-            }
-        },
-        None => {
-            println!(
-                "real traces: NONE (no ../shared/eta-traces beside the workspace and no TRACES=DIR): judging the synthetic families only"
-            );
-            Vec::new()
-        }
-    };
+    let real = real_traces();
 
     for (poll, reader) in READERS {
         if !real.is_empty() {
