@@ -74,14 +74,19 @@ use crate::{Error, JobProgress};
 
 #[doc(hidden)] // for the fuzz target and the tests: the file's parser
 pub mod layout;
+// Under loom a tracker does not publish (`Tracker::publish` answers `Error::Io`), so the
+// publisher's half of these modules goes unused there; the readers' half is still built.
 #[cfg(any(unix, windows))]
+#[cfg_attr(loom, allow(dead_code))]
 mod shared;
 #[cfg(any(unix, windows))]
 pub(crate) use shared::Shared;
 #[cfg(unix)]
+#[cfg_attr(loom, allow(dead_code))]
 #[path = "unix.rs"]
 mod sys;
 #[cfg(windows)]
+#[cfg_attr(loom, allow(dead_code))]
 #[path = "windows.rs"]
 mod sys;
 
