@@ -230,9 +230,13 @@ fn real_traces() -> Vec<Transfer> {
             std::process::exit(2);
         })
     };
-    let kept_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../benches/eta-traces");
-    let kept = read(&kept_dir);
+    // The kept traces' folder, from the workspace's root.
     let kept_name = "benches/eta-traces";
+    let kept = read(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(kept_name),
+    );
     let Some(dir) = traces_dir() else {
         println!(
             "real traces: {} kept in the project ({kept_name}); the full set is absent (no ../shared/eta-traces beside the workspace and no TRACES=DIR): its other traces are not judged",
