@@ -717,8 +717,10 @@ BGPROGRESS_API bg_result bg_tracker_rate(const bg_tracker *t, double *bytes_per_
 
 /**
  * Writes to *seconds the estimated time until every byte is in: a countdown (one second
- * less per second) pulled towards the remaining bytes divided by bg_tracker_rate with a 3 s
- * time constant; 0.0 when nothing remains. Through a stall it grows but stays finite; when
+ * less per second) pulled with a 3 s time constant towards the remaining bytes divided by
+ * bg_tracker_rate or, when sooner, the time they take if the newest spell of at least 8 s
+ * faster than 1.1 times the average lasts as long again and the rest comes at the average;
+ * 0.0 when nothing remains. Through a stall it grows but stays finite; when
  * bytes resume after more than 10 s without any, the first second of them counts at the
  * speed from before the stall. Errors, in order: BG_ERR_NULL_POINTER; BG_ERR_SIZE_UNKNOWN
  * while the size is unknown; then those of bg_tracker_rate.

@@ -547,9 +547,11 @@ impl<C: Clock> Tracker<C> {
         self.look(|_| ()).and_then(|w| w.rate())
     }
 
-    /// Seconds until every byte is in: a countdown (one second less per second) pulled
-    /// towards the remaining bytes divided by [`rate`](Self::rate) with a 3 s time constant;
-    /// `0.0` when nothing remains. Through a stall it grows but stays finite; after a stall
+    /// Seconds until every byte is in: a countdown (one second less per second) pulled with a
+    /// 3 s time constant towards the remaining bytes divided by [`rate`](Self::rate) or, when
+    /// sooner, the time they take if the newest spell of at least 8 s faster than 1.1 times
+    /// the average lasts as long again and the rest comes at the average; `0.0` when nothing
+    /// remains. Through a stall it grows but stays finite; after a stall
     /// of more than 10 s the first second of new bytes counts at the speed from before it.
     /// Errors: [`Error::SizeUnknown`] when the size is unknown (checked before the rate),
     /// then the rate's.

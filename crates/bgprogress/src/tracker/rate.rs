@@ -11,7 +11,8 @@
 //! and clean that it stands far out of the link's own second-to-second swings (a new route, a
 //! throttle, the end of a slow start), and a link that has become faster (an ETA from the slow
 //! past overstates the time left; one from the recent fast spell errs by less, and usually
-//! not at all). The estimator is built from those three observations.
+//! not at all, for a spell that has lasted a while tends to last as long again). The
+//! estimator is built from those three observations.
 //!
 //! # The estimator
 //!
@@ -43,9 +44,18 @@
 //!   grows but stays finite. When bytes resume after more than [`STALL`] without any, a new
 //!   segment starts there, weighted with one second at the speed before the stall, so the
 //!   first answers after a long pause are right at once.
+//! - **A faster spell.** The estimator also follows the segment's newest *spell* faster than
+//!   [`SPELL_RATIO`] times its plain average: a one-sided cumulative sum of each grid point's
+//!   bytes above that reference, which begins anew wherever it falls to zero (a CUSUM; the
+//!   spell began where it last did). Once a spell has lasted [`MIN_SPELL`] and its mean is
+//!   above the reference, the time left is also figured as if the spell lasts as long again
+//!   as it has and the rest comes at the plain average, and the ETA takes the sooner of that
+//!   and `remaining ÷ rate`. The rate itself is not changed by it. On the recorded links this
+//!   is what brings the end of a transfer that has sped up within reach: the fading average
+//!   of a long segment still weighs the slow part.
 //! - **A countdown filter.** The ETA is a countdown (it drops one second per second) pulled
-//!   towards `remaining ÷ rate` with a time constant of [`FILTER_SECONDS`], and reset to it
-//!   when they differ by more than the estimate itself or a segment starts.
+//!   towards that figure with a time constant of [`FILTER_SECONDS`], and reset to it when
+//!   they differ by more than the estimate itself or a segment starts.
 
 use core::time::Duration;
 
@@ -83,6 +93,10 @@ const PRIOR_SECONDS: f64 = 1.0;
 const MEMORY: f64 = 0.3;
 /// The countdown filter's time constant (s).
 const FILTER_SECONDS: f64 = 3.0;
+/// A faster spell runs above this many times the segment's plain average ...
+const SPELL_RATIO: f64 = 1.1;
+/// ... and counts once it has lasted this many grid steps (8 s).
+const MIN_SPELL: u64 = SHORT;
 /// Grid points kept: enough to look back over twice [`SHORT`], and a block before that.
 const RING: usize = 256;
 
@@ -119,6 +133,30 @@ fn is_change(a: f64, b: f64, sd: f64) -> bool {
     hi > CHANGE_RATIO * lo && (hi / lo).ln() > CHANGE_SIGMAS * sd
 }
 
+/// The newest faster spell of a segment: where it began, and how far its bytes are ahead of
+/// [`SPELL_RATIO`] times the segment's plain average since then (a one-sided cumulative sum,
+/// which begins anew wherever it falls to zero).
+#[derive(Debug, Clone, Copy)]
+struct Spell {
+    /// The grid point after which it began, and its time and bytes.
+    start: u64,
+    start_t: f64,
+    start_b: f64,
+    /// Bytes ahead of the reference, never below zero.
+    lead: f64,
+}
+
+impl Spell {
+    fn at(start: u64, start_t: f64, start_b: f64) -> Self {
+        Spell {
+            start,
+            start_t,
+            start_b,
+            lead: 0.0,
+        }
+    }
+}
+
 /// The estimator's state: see the module documentation.
 #[derive(Debug)]
 pub(crate) struct Estimator {
@@ -143,6 +181,8 @@ pub(crate) struct Estimator {
     gap_end: Option<u64>,
     /// Grid points in a row on which the recent span was a change.
     held: u32,
+    /// The segment's newest faster spell.
+    spell: Spell,
     /// The newest observation: time, bytes (as a float, from the wrapping counter), counter.
     obs_t: f64,
     obs_b: f64,
@@ -168,6 +208,7 @@ impl Estimator {
             last_bytes: None,
             gap_end: None,
             held: 0,
+            spell: Spell::at(0, t, 0.0),
             obs_t: t,
             obs_b: 0.0,
             obs_added: 0,
@@ -242,6 +283,7 @@ impl Estimator {
             self.take(self.newest);
         }
         self.look_for_a_change();
+        self.follow_the_spell(inc);
         self.filter(remaining);
     }
 
@@ -253,6 +295,7 @@ impl Estimator {
         self.fading = prior;
         self.blocks = Spread::default();
         self.held = 0;
+        self.spell = Spell::at(index, self.seg_t, self.seg_b);
         self.filtered = None;
         // A split is in the past: the grid points since belong to the new segment.
         for i in index + 1..=self.newest {
@@ -310,6 +353,20 @@ impl Estimator {
         }
     }
 
+    /// Takes the newest grid point's increment `inc` into the spell: its lead grows by the
+    /// bytes above [`SPELL_RATIO`] times the plain average, and where it would fall to zero
+    /// or below, the spell begins anew after this point.
+    fn follow_the_spell(&mut self, inc: f64) {
+        let (t, bytes) = (self.newest_t, self.bytes_at(self.newest));
+        let reference = SPELL_RATIO * self.plain_average(t, bytes) * GRID;
+        let lead = self.spell.lead + inc - reference;
+        if lead > 0.0 {
+            self.spell.lead = lead;
+        } else {
+            self.spell = Spell::at(self.newest, t, bytes);
+        }
+    }
+
     /// The grid point of the last `2 * SHORT` after which the mean changed the most (the
     /// split that fits the segment's increments best with two means).
     fn best_split(&self) -> u64 {
@@ -338,6 +395,13 @@ impl Estimator {
     /// before a grid point that brought bytes, or with a positive prior, so the average is
     /// positive and over at least a grid step.
     fn segment_rate(&self, t: f64, bytes: f64) -> f64 {
+        let average = self.plain_average(t, bytes);
+        self.fading.map_or(average, |f| average.max(f))
+    }
+
+    /// The segment's plain average at time `t` with `bytes` in, with one second of the prior
+    /// after a stall; 0 at the segment's first instant.
+    fn plain_average(&self, t: f64, bytes: f64) -> f64 {
         let w = if self.prior.is_some() {
             PRIOR_SECONDS
         } else {
@@ -345,8 +409,35 @@ impl Estimator {
         };
         let num = (bytes - self.seg_b) + self.prior.unwrap_or(0.0) * w;
         let den = (t - self.seg_t) + w;
-        let average = num / den;
-        self.fading.map_or(average, |f| average.max(f))
+        if den > 0.0 {
+            num / den
+        } else {
+            0.0
+        }
+    }
+
+    /// The time until `remaining` bytes are in, from time `t` with `bytes` in: `remaining` ÷
+    /// the rate, or, if sooner, the time it takes when a faster spell of at least
+    /// [`MIN_SPELL`] lasts as long again as it has and the rest comes at the plain average.
+    fn raw_eta(&self, remaining: f64, t: f64, bytes: f64) -> f64 {
+        let by_rate = remaining / self.segment_rate(t, bytes);
+        let span = t - self.spell.start_t;
+        if self.newest - self.spell.start < MIN_SPELL || span <= 0.0 {
+            return by_rate;
+        }
+        let (spell, average) = (
+            (bytes - self.spell.start_b) / span,
+            self.plain_average(t, bytes),
+        );
+        if spell <= SPELL_RATIO * average {
+            return by_rate;
+        }
+        let by_spell = if spell * span >= remaining {
+            remaining / spell
+        } else {
+            span + (remaining - spell * span) / average
+        };
+        by_spell.min(by_rate)
     }
 
     /// One step of the countdown filter at the newest grid point.
@@ -354,9 +445,8 @@ impl Estimator {
         let Some(remaining) = remaining else {
             return;
         };
-        let rate = self.segment_rate(self.newest_t, self.bytes_at(self.newest));
         let t = self.newest_t;
-        let raw = remaining / rate;
+        let raw = self.raw_eta(remaining, t, self.bytes_at(self.newest));
         self.filtered = Some(match self.filtered {
             Some((eta, at)) => {
                 let predicted = eta - (t - at);
@@ -380,12 +470,12 @@ impl Estimator {
     }
 
     /// Seconds until the `remaining` bytes are in, from the countdown filter at the last
-    /// observation (before the filter's first grid point, `remaining` ÷ the rate).
+    /// observation (before the filter's first grid point, the figure it would start from).
     pub(crate) fn eta(&self, remaining: u64) -> Result<f64, Error> {
-        let rate = self.rate()?;
+        self.rate()?;
         Ok(match self.filtered {
             Some((eta, at)) => (eta - (self.obs_t - at)).max(0.0),
-            None => remaining as f64 / rate,
+            None => self.raw_eta(remaining as f64, self.obs_t, self.obs_b),
         })
     }
 }
@@ -689,6 +779,93 @@ mod tests {
             Some(9_950_000),
         );
         assert!(close(e.eta(9_950_000).unwrap(), 9.95), "{:?}", e.eta(0));
+    }
+
+    /// The ETA at the last observation without the countdown filter, and `remaining` ÷ the
+    /// rate.
+    fn raw_and_by_rate(e: &Estimator, remaining: u64) -> (f64, f64) {
+        let remaining = remaining as f64;
+        (
+            e.raw_eta(remaining, e.obs_t, e.obs_b),
+            remaining / e.rate().unwrap(),
+        )
+    }
+
+    /// A faster spell that can bring the rest (regression: the ETA was remaining ÷ the rate,
+    /// whose fading average, 300 s into the segment, still weighs the slow part): after 300 s
+    /// at 1 MB/s, 30 s at 1.5 MB/s is no change (less than 1.8x) but a spell from 300 s, and
+    /// the 30 MB left take 20 s at its speed. remaining ÷ the rate says 24 s or more.
+    #[test]
+    fn a_faster_spell_that_can_bring_the_rest_sets_the_eta() {
+        let total = 375_000_000;
+        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+        feed(&mut e, &mut t, &mut added, 300.0, MB, total);
+        feed(&mut e, &mut t, &mut added, 30.0, 1.5 * MB, total);
+        assert_eq!(e.seg, 0, "no change believed");
+        assert!((e.spell.start_t - 300.0).abs() < 0.05, "{:?}", e.spell);
+        let (raw, by_rate) = raw_and_by_rate(&e, total - added);
+        assert!((raw - 20.0).abs() < 1e-6, "{raw}");
+        assert!(by_rate > 24.0, "{by_rate}");
+        // The countdown, 5 s after the spell could first bring the rest, is within 5 % of it.
+        let eta = e.eta(total - added).unwrap();
+        assert!((eta / 20.0 - 1.0).abs() < 0.05, "{eta}");
+    }
+
+    /// A spell counts from its 80th grid point (8 s), when it is the shorter way: 8 s at
+    /// 1.5 MB/s bring 12 of the 63 MB left, the rest at the plain average (312 MB in 308 s)
+    /// takes 50.3 s, 58.3 s in all, against 63 MB ÷ the fading average's 1.04 MB/s.
+    #[test]
+    fn a_spell_counts_from_its_eighth_second() {
+        let total = 375_000_000;
+        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+        feed(&mut e, &mut t, &mut added, 300.0, MB, total);
+        feed(&mut e, &mut t, &mut added, 7.9, 1.5 * MB, total);
+        assert_eq!(e.newest - e.spell.start, MIN_SPELL - 1);
+        let (raw, by_rate) = raw_and_by_rate(&e, total - added);
+        assert!(close(raw, by_rate), "{raw} {by_rate}");
+        feed(&mut e, &mut t, &mut added, 0.1, 1.5 * MB, total);
+        let (raw, by_rate) = raw_and_by_rate(&e, total - added);
+        let want = 8.0 + 51e6 / (312e6 / 308.0);
+        assert!((raw - want).abs() < 1e-3, "{raw} {want}");
+        assert!(by_rate > raw + 1.5, "{by_rate} {raw}");
+    }
+
+    /// A spell runs above 1.1 times the plain average: 30 s at 1.1 MB/s after 300 s at 1 MB/s
+    /// is none (the average rises with it), 30 s at 1.2 MB/s is one.
+    #[test]
+    fn a_spell_is_more_than_a_tenth_above_the_average() {
+        for (speed, spell) in [(1.1, false), (1.2, true)] {
+            let total = 400_000_000;
+            let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+            feed(&mut e, &mut t, &mut added, 300.0, MB, total);
+            feed(&mut e, &mut t, &mut added, 30.0, speed * MB, total);
+            // 20 MB left: the spell would bring them in 16.7 s.
+            let (raw, by_rate) = raw_and_by_rate(&e, 20_000_000);
+            assert_eq!(e.newest - e.spell.start >= MIN_SPELL, spell, "{speed}");
+            if spell {
+                assert!(close(raw, 20.0 / speed), "{raw}");
+                assert!(by_rate > raw * 1.1, "{by_rate} {raw}");
+            } else {
+                assert!(close(raw, by_rate), "{raw} {by_rate}");
+            }
+        }
+    }
+
+    /// A slower stretch uses up the spell's lead and the spell begins anew: after the 1.5 MB/s
+    /// spell, 20 s at 0.5 MB/s, and the ETA is remaining ÷ the rate again.
+    #[test]
+    fn a_slower_stretch_ends_the_spell() {
+        let total = 400_000_000;
+        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+        feed(&mut e, &mut t, &mut added, 300.0, MB, total);
+        feed(&mut e, &mut t, &mut added, 30.0, 1.5 * MB, total);
+        let lead = e.spell.lead;
+        // About 30 s × (1.5 − 1.1 × 1.02) MB.
+        assert!(lead > 10e6 && lead < 12e6, "{lead}");
+        feed(&mut e, &mut t, &mut added, 20.0, 0.5 * MB, total);
+        assert!(e.newest - e.spell.start < MIN_SPELL, "{:?}", e.spell);
+        let (raw, by_rate) = raw_and_by_rate(&e, total - added);
+        assert!(close(raw, by_rate), "{raw} {by_rate}");
     }
 
     /// Through a stall the rate is the segment's plain average, bytes over all the time since
