@@ -283,7 +283,6 @@ impl Estimator {
             self.take(self.newest);
         }
         self.look_for_a_change();
-        self.follow_the_spell(inc);
         self.filter(remaining);
     }
 
@@ -303,8 +302,8 @@ impl Estimator {
         }
     }
 
-    /// Takes grid point `index` of the segment into the fading average and, once it is
-    /// [`SHORT`] old, the block that ends there into the block spread.
+    /// Takes grid point `index` of the segment into the fading average, into the spell and,
+    /// once it is [`SHORT`] old, the block that ends there into the block spread.
     fn take(&mut self, index: u64) {
         let inc = self.bytes_at(index) - self.bytes_at(index - 1);
         let prior_steps = if self.prior.is_some() {
@@ -316,6 +315,7 @@ impl Estimator {
         let weight = (1.0 / (MEMORY * n)).min(1.0);
         let x = inc / GRID;
         self.fading = Some(self.fading.map_or(x, |r| r + weight * (x - r)));
+        self.follow_the_spell(index, inc);
         let age = index - self.seg;
         // A block ends every BLOCK points of age, the first SHORT + BLOCK after the start.
         if age >= SHORT + BLOCK && age % BLOCK == 0 {
@@ -353,17 +353,18 @@ impl Estimator {
         }
     }
 
-    /// Takes the newest grid point's increment `inc` into the spell: its lead grows by the
-    /// bytes above [`SPELL_RATIO`] times the plain average, and where it would fall to zero
-    /// or below, the spell begins anew after this point.
-    fn follow_the_spell(&mut self, inc: f64) {
-        let (t, bytes) = (self.newest_t, self.bytes_at(self.newest));
+    /// Takes grid point `index`'s increment `inc` into the spell: its lead grows by the bytes
+    /// above [`SPELL_RATIO`] times the plain average there, and where it would fall to zero
+    /// or below, the spell begins anew after that point.
+    fn follow_the_spell(&mut self, index: u64, inc: f64) {
+        let t = self.newest_t - (self.newest - index) as f64 * GRID;
+        let bytes = self.bytes_at(index);
         let reference = SPELL_RATIO * self.plain_average(t, bytes) * GRID;
         let lead = self.spell.lead + inc - reference;
         if lead > 0.0 {
             self.spell.lead = lead;
         } else {
-            self.spell = Spell::at(self.newest, t, bytes);
+            self.spell = Spell::at(index, t, bytes);
         }
     }
 
