@@ -47,10 +47,9 @@
 //! - **A faster spell.** The estimator also follows the segment's newest *spell* faster than
 //!   [`SPELL_RATIO`] times its plain average: a one-sided cumulative sum of each grid point's
 //!   bytes above that reference, which begins anew wherever it falls to zero (a CUSUM; the
-//!   spell began where it last did). Once a spell has lasted [`MIN_SPELL`] and its mean is
-//!   above the reference, the time left is also figured as if the spell lasts as long again
-//!   as it has and the rest comes at the plain average, and the ETA takes the sooner of that
-//!   and `remaining ÷ rate`. The rate itself is not changed by it. On the recorded links this
+//!   spell began where it last did). Once a spell has lasted [`MIN_SPELL`], the time left is
+//!   also figured as if the spell lasts as long again as it has and the rest comes at the
+//!   plain average, and the ETA takes the sooner of that and `remaining ÷ rate`. The rate itself is not changed by it. On the recorded links this
 //!   is what brings the end of a transfer that has sped up within reach: the fading average
 //!   of a long segment still weighs the slow part.
 //! - **A countdown filter.** The ETA is a countdown (it drops one second per second) pulled
@@ -401,7 +400,8 @@ impl Estimator {
     }
 
     /// The segment's plain average at time `t` with `bytes` in, with one second of the prior
-    /// after a stall; 0 at the segment's first instant.
+    /// after a stall. Asked only after the segment's first grid point (a span of at least a
+    /// grid step), as [`segment_rate`](Self::segment_rate) is, or for the points after it.
     fn plain_average(&self, t: f64, bytes: f64) -> f64 {
         let w = if self.prior.is_some() {
             PRIOR_SECONDS
@@ -410,11 +410,7 @@ impl Estimator {
         };
         let num = (bytes - self.seg_b) + self.prior.unwrap_or(0.0) * w;
         let den = (t - self.seg_t) + w;
-        if den > 0.0 {
-            num / den
-        } else {
-            0.0
-        }
+        num / den
     }
 
     /// The time until `remaining` bytes are in, from time `t` with `bytes` in: `remaining` ÷
@@ -430,9 +426,6 @@ impl Estimator {
             (bytes - self.spell.start_b) / span,
             self.plain_average(t, bytes),
         );
-        if spell <= SPELL_RATIO * average {
-            return by_rate;
-        }
         let by_spell = if spell * span >= remaining {
             remaining / spell
         } else {
