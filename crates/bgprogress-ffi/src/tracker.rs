@@ -198,8 +198,8 @@ pub unsafe extern "C" fn bg_tracker_try_snapshot(
 /// and bg_tracker_eta take (so call one of them regularly, as a progress display does; how
 /// often does not change the figures beyond interpolating between two looks). A faster link
 /// is followed within seconds; a slower one only when the change is at least 1.8x, far out of
-/// the link's own swings and sustained for 2 s; noise, dips that recover and gaps are
-/// averaged out; through a stall the rate falls slowly but never to 0. Errors:
+/// the link's own swings and sustained for 2 s; noise, dips that recover and gaps (seconds
+/// with no byte, or with 2 % of the average or less) are averaged out; through a stall the rate falls slowly but never to 0. Errors:
 /// BG_ERR_NULL_POINTER; BG_ERR_NOT_ENOUGH_DATA until a byte was added and at least 100 ms are
 /// covered.
 ///
