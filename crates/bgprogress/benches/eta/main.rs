@@ -115,8 +115,17 @@ fn phases(poll: f64, seeds: &[u64]) -> Vec<f64> {
         .collect()
 }
 
+/// One row's verdict: whether it meets the goal, whether it is a known miss, and ours ÷ the
+/// best peer's median error and jitter (each at least 0.5 points, so that two near-zero
+/// figures do not make a large ratio).
+struct Verdict {
+    met: bool,
+    known: bool,
+    ratios: (f64, f64),
+}
+
 /// One row: prints it and says whether it meets the goal, and whether it is a known miss.
-fn row(name: &str, reader: &str, scores: &[(&str, Score)]) -> (bool, bool) {
+fn row(name: &str, reader: &str, scores: &[(&str, Score)]) -> Verdict {
     let best_med = scores[1..]
         .iter()
         .map(|s| s.1.median)
@@ -156,24 +165,43 @@ fn row(name: &str, reader: &str, scores: &[(&str, Score)]) -> (bool, bool) {
     };
     let hopeless = if hopeless { " (no one is right)" } else { "" };
     println!(" {verdict}{note}{hopeless} |");
-    (med_ok && jit_ok, known && !(med_ok && jit_ok))
+    let ratio = |ours: f64, best: f64| ours.max(0.005) / best.max(0.005);
+    Verdict {
+        met: med_ok && jit_ok,
+        known: known && !(med_ok && jit_ok),
+        ratios: (
+            ratio(scores[0].1.median, best_med),
+            ratio(scores[0].1.jitter, best_jit),
+        ),
+    }
 }
 
-/// Rows that meet the goal, known misses, and other misses.
+/// Rows that meet the goal, known misses, and other misses; and the sums of the logarithms
+/// of ours ÷ the best peer's median error and jitter.
 #[derive(Default)]
 struct Tally {
     met: usize,
     known: usize,
     failed: usize,
+    log_ratios: (f64, f64),
 }
 
 impl Tally {
-    fn add(&mut self, (met, known): (bool, bool)) {
-        match (met, known) {
+    fn add(&mut self, v: Verdict) {
+        match (v.met, v.known) {
             (true, _) => self.met += 1,
             (false, true) => self.known += 1,
             (false, false) => self.failed += 1,
         }
+        self.log_ratios.0 += v.ratios.0.ln();
+        self.log_ratios.1 += v.ratios.1.ln();
+    }
+
+    /// Ours ÷ the best peer, the geometric mean over the rows, for median error and jitter:
+    /// 1 is as good as the best peer of each row, on average (a figure, not a goal).
+    fn against_the_best(&self) -> (f64, f64) {
+        let n = (self.met + self.known + self.failed).max(1) as f64;
+        ((self.log_ratios.0 / n).exp(), (self.log_ratios.1 / n).exp())
     }
 
     fn say(&self, what: &str) -> String {
@@ -185,6 +213,10 @@ impl Tally {
         if self.failed > 0 {
             s += &format!(", {} MISSED", self.failed);
         }
+        let (median, jitter) = self.against_the_best();
+        s += &format!(
+            "; ours ÷ the best peer (geometric mean): median error {median:.3}, jitter {jitter:.3}"
+        );
         s
     }
 }
