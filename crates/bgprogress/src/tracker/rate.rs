@@ -292,16 +292,15 @@ impl Estimator {
     }
 
     /// Whether the second up to the newest grid point brought at most [`TRICKLE`] times what
-    /// the segment's plain average brings in a second (never in the segment's first step, nor
-    /// in the grid's first second).
+    /// the segment's plain average brings in a second (never in the grid's first second).
+    /// Asked once the segment has a grid step, as the average is.
     fn trickling(&self) -> bool {
-        let previous = self.newest - 1;
-        if previous <= self.seg || self.newest < PER_SECOND {
+        let Some(second_ago) = self.newest.checked_sub(PER_SECOND) else {
             return false;
-        }
-        let average = self.plain_average(self.newest_t - GRID, self.bytes_at(previous));
-        let second = self.bytes_at(self.newest) - self.bytes_at(self.newest - PER_SECOND);
-        second <= TRICKLE * average
+        };
+        let bytes = self.bytes_at(self.newest);
+        let second = bytes - self.bytes_at(second_ago);
+        second <= TRICKLE * self.plain_average(self.newest_t, bytes)
     }
 
     fn start_segment(&mut self, index: u64, prior: Option<f64>) {
