@@ -822,6 +822,15 @@ mod tests {
         assert!(close(e.eta(9_950_000).unwrap(), 9.95), "{:?}", e.eta(0));
     }
 
+    /// An estimator after 300 s at 1 MB/s and then `seconds` at `speed` MB/s, of a transfer
+    /// of `total` bytes; with its clock and the bytes added.
+    fn after_a_long_mb_s(total: u64, seconds: f64, speed: f64) -> (Estimator, f64, u64) {
+        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
+        feed(&mut e, &mut t, &mut added, 300.0, MB, total);
+        feed(&mut e, &mut t, &mut added, seconds, speed * MB, total);
+        (e, t, added)
+    }
+
     /// The ETA at the last observation without the countdown filter, and `remaining` ÷ the
     /// rate.
     fn raw_and_by_rate(e: &Estimator, remaining: u64) -> (f64, f64) {
@@ -839,9 +848,7 @@ mod tests {
     #[test]
     fn a_faster_spell_that_can_bring_the_rest_sets_the_eta() {
         let total = 375_000_000;
-        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
-        feed(&mut e, &mut t, &mut added, 300.0, MB, total);
-        feed(&mut e, &mut t, &mut added, 30.0, 1.5 * MB, total);
+        let (e, _, added) = after_a_long_mb_s(total, 30.0, 1.5);
         assert_eq!(e.seg, 0, "no change believed");
         assert!((e.spell.start_t - 300.0).abs() < 0.05, "{:?}", e.spell);
         let (raw, by_rate) = raw_and_by_rate(&e, total - added);
@@ -858,9 +865,7 @@ mod tests {
     #[test]
     fn a_spell_counts_from_its_eighth_second() {
         let total = 375_000_000;
-        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
-        feed(&mut e, &mut t, &mut added, 300.0, MB, total);
-        feed(&mut e, &mut t, &mut added, 7.9, 1.5 * MB, total);
+        let (mut e, mut t, mut added) = after_a_long_mb_s(total, 7.9, 1.5);
         assert_eq!(e.newest - e.spell.start, MIN_SPELL - 1);
         let (raw, by_rate) = raw_and_by_rate(&e, total - added);
         assert!(close(raw, by_rate), "{raw} {by_rate}");
@@ -876,10 +881,7 @@ mod tests {
     #[test]
     fn a_spell_is_more_than_a_tenth_above_the_average() {
         for (speed, spell) in [(1.1, false), (1.2, true)] {
-            let total = 400_000_000;
-            let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
-            feed(&mut e, &mut t, &mut added, 300.0, MB, total);
-            feed(&mut e, &mut t, &mut added, 30.0, speed * MB, total);
+            let (e, _, _) = after_a_long_mb_s(400_000_000, 30.0, speed);
             // 20 MB left: the spell would bring them in 16.7 s.
             let (raw, by_rate) = raw_and_by_rate(&e, 20_000_000);
             assert_eq!(e.newest - e.spell.start >= MIN_SPELL, spell, "{speed}");
@@ -897,9 +899,7 @@ mod tests {
     #[test]
     fn a_slower_stretch_ends_the_spell() {
         let total = 400_000_000;
-        let (mut e, mut t, mut added) = (Estimator::new(Duration::ZERO), 0.0, 0);
-        feed(&mut e, &mut t, &mut added, 300.0, MB, total);
-        feed(&mut e, &mut t, &mut added, 30.0, 1.5 * MB, total);
+        let (mut e, mut t, mut added) = after_a_long_mb_s(total, 30.0, 1.5);
         let lead = e.spell.lead;
         // About 30 s × (1.5 − 1.1 × 1.02) MB.
         assert!(lead > 10e6 && lead < 12e6, "{lead}");
