@@ -47,13 +47,14 @@
 //!   segment starts there, weighted with one second at the speed before the stall, so the
 //!   first answers after a long pause are right at once.
 //! - **A faster spell.** The estimator also follows the segment's newest *spell* faster than
-//!   [`SPELL_RATIO`] times its plain average: a one-sided cumulative sum of each grid point's
-//!   bytes above that reference, which begins anew wherever it falls to zero (a CUSUM; the
-//!   spell began where it last did). Once a spell has lasted [`MIN_SPELL`], the time left is
-//!   also figured as if the spell lasts as long again as it has and the rest comes at the
-//!   plain average, and the ETA takes the sooner of that and `remaining ÷ rate`. The rate itself is not changed by it. On the recorded links this
-//!   is what brings the end of a transfer that has sped up within reach: the fading average
-//!   of a long segment still weighs the slow part.
+//!   [`SPELL_RATIO`] times its plain average: a one-sided cumulative sum of each grid
+//!   point's bytes above that reference, which begins anew wherever it falls to zero (a
+//!   CUSUM; the spell began where it last did). Once a spell has lasted [`MIN_SPELL`], the
+//!   time left is also figured as if the spell lasts as long again as it has and the rest
+//!   comes at the plain average, and the ETA takes the sooner of that and `remaining ÷
+//!   rate`. The rate itself is not changed by it. On the recorded links this is what brings
+//!   the end of a transfer that has sped up within reach: the fading average of a long
+//!   segment still weighs the slow part.
 //! - **A countdown filter.** The ETA is a countdown (it drops one second per second) pulled
 //!   towards that figure with a time constant of [`FILTER_SECONDS`], and reset to it when
 //!   they differ by more than the estimate itself or a segment starts.
