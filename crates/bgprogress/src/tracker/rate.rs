@@ -144,19 +144,17 @@ fn is_change(a: f64, b: f64, sd: f64) -> bool {
 /// which begins anew wherever it falls to zero).
 #[derive(Debug, Clone, Copy)]
 struct Spell {
-    /// The grid point after which it began, and its time and bytes.
+    /// The grid point after which it began, and the bytes there.
     start: u64,
-    start_t: f64,
     start_b: f64,
     /// Bytes ahead of the reference, never below zero.
     lead: f64,
 }
 
 impl Spell {
-    fn at(start: u64, start_t: f64, start_b: f64) -> Self {
+    fn at(start: u64, start_b: f64) -> Self {
         Spell {
             start,
-            start_t,
             start_b,
             lead: 0.0,
         }
@@ -214,12 +212,17 @@ impl Estimator {
             last_bytes: None,
             gap_end: None,
             held: 0,
-            spell: Spell::at(0, t, 0.0),
+            spell: Spell::at(0, 0.0),
             obs_t: t,
             obs_b: 0.0,
             obs_added: 0,
             filtered: None,
         }
+    }
+
+    /// The time (s) of grid point `index`, at most the newest.
+    fn time_at(&self, index: u64) -> f64 {
+        self.newest_t - (self.newest - index) as f64 * GRID
     }
 
     fn bytes_at(&self, index: u64) -> f64 {
@@ -306,13 +309,13 @@ impl Estimator {
 
     fn start_segment(&mut self, index: u64, prior: Option<f64>) {
         self.seg = index;
-        self.seg_t = self.newest_t - (self.newest - index) as f64 * GRID;
+        self.seg_t = self.time_at(index);
         self.seg_b = self.bytes_at(index);
         self.prior = prior;
         self.fading = prior;
         self.blocks = Spread::default();
         self.held = 0;
-        self.spell = Spell::at(index, self.seg_t, self.seg_b);
+        self.spell = Spell::at(index, self.seg_b);
         self.filtered = None;
         // A split is in the past: the grid points since belong to the new segment.
         for i in index + 1..=self.newest {
@@ -375,14 +378,13 @@ impl Estimator {
     /// above [`SPELL_RATIO`] times the plain average there, and where it would fall to zero
     /// or below, the spell begins anew after that point.
     fn follow_the_spell(&mut self, index: u64, inc: f64) {
-        let t = self.newest_t - (self.newest - index) as f64 * GRID;
         let bytes = self.bytes_at(index);
-        let reference = SPELL_RATIO * self.plain_average(t, bytes) * GRID;
+        let reference = SPELL_RATIO * self.plain_average(self.time_at(index), bytes) * GRID;
         let lead = self.spell.lead + inc - reference;
         if lead > 0.0 {
             self.spell.lead = lead;
         } else {
-            self.spell = Spell::at(index, t, bytes);
+            self.spell = Spell::at(index, bytes);
         }
     }
 
@@ -437,10 +439,11 @@ impl Estimator {
     /// [`MIN_SPELL`] lasts as long again as it has and the rest comes at the plain average.
     fn raw_eta(&self, remaining: f64, t: f64, bytes: f64) -> f64 {
         let by_rate = remaining / self.segment_rate(t, bytes);
-        let span = t - self.spell.start_t;
-        if self.newest - self.spell.start < MIN_SPELL || span <= 0.0 {
+        if self.newest - self.spell.start < MIN_SPELL {
             return by_rate;
         }
+        // At least MIN_SPELL grid steps, as `t` is at or after the newest grid point.
+        let span = t - self.time_at(self.spell.start);
         let (spell, average) = (
             (bytes - self.spell.start_b) / span,
             self.plain_average(t, bytes),
@@ -851,7 +854,11 @@ mod tests {
         let total = 375_000_000;
         let (e, _, added) = after_a_long_mb_s(total, 30.0, 1.5);
         assert_eq!(e.seg, 0, "no change believed");
-        assert!((e.spell.start_t - 300.0).abs() < 0.05, "{:?}", e.spell);
+        assert!(
+            (e.time_at(e.spell.start) - 300.0).abs() < 0.05,
+            "{:?}",
+            e.spell
+        );
         let (raw, by_rate) = raw_and_by_rate(&e, total - added);
         assert!((raw - 20.0).abs() < 1e-6, "{raw}");
         assert!(by_rate > 24.0, "{by_rate}");
